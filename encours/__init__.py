@@ -1,0 +1,1 @@
+"""Encours: credit management and collections."""

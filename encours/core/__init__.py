@@ -1,0 +1,1 @@
+"""Pure domain rules: no Django, no I/O, no clock."""

@@ -1,0 +1,1 @@
+"""Readers and writers of external formats: files in, core records and Problems out."""
