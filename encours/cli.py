@@ -1,0 +1,364 @@
+"""The ``encours`` command. Each subcommand parses its arguments, calls a service and prints.
+
+``--format json`` outputs are contracts other tools rely on: keep them stable.
+Exit codes: 0 success, 2 refused input (bad file, bad argument), 1 unexpected failure.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import click
+
+EXIT_REFUSED = 2
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "encours.settings")
+    os.environ.setdefault("ENCOURS_CLI", "true")
+    import django
+
+    django.setup()
+
+
+def _parse_date(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD") from None
+
+
+def _parse_limits(_ctx, _param, value: str):
+    from encours.core.ageing import buckets_from_limits
+
+    try:
+        return buckets_from_limits([int(part) for part in value.split(",") if part.strip()])
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@contextmanager
+def _progress(description: str, total: int):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    quiet = not sys.stderr.isatty() and os.environ.get("ENCOURS_PROGRESS") != "always"
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=None if not quiet else _null_console(), transient=False,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _null_console():
+    from rich.console import Console
+
+    return Console(file=open(os.devnull, "w"), force_terminal=False)  # noqa: SIM115
+
+
+@click.group()
+@click.version_option(package_name="encours")
+def main() -> None:
+    """Encours: credit management and collections."""
+
+
+# --------------------------------------------------------------------------- set-up
+@main.command()
+def init() -> None:
+    """Create or migrate the database named by ENCOURS_DATABASE_URL."""
+    _django()
+    _migrate()
+    from django.db import connection
+
+    click.echo(f"Database ready: {connection.vendor} {connection.settings_dict['NAME']}")
+
+
+def _migrate() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@main.command()
+@click.option("--customers", default=300, show_default=True, type=click.IntRange(1))
+@click.option("--invoices", default=6000, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--as-of", "as_of", callback=_parse_date, help="The portfolio's today (default: today).")
+@click.option("--no-serve", is_flag=True, help="Stop after loading the data.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(customers: int, invoices: int, seed: int, as_of: date | None, no_serve: bool, host: str, port: int) -> None:
+    """Initialise the database, load a demo portfolio and serve the application."""
+    os.environ.setdefault("ENCOURS_DEMO", "true")
+    _django()
+    _migrate()
+    from encours.demo.loading import load_demo
+
+    as_of = as_of or date.today()
+    with _progress("Loading demo data", customers + invoices) as tick:
+        summary, logins = load_demo(customers=customers, invoices=invoices, seed=seed, as_of=as_of, progress=tick)
+    if summary.already_imported:
+        click.echo("Demo data already loaded (same size and seed): nothing added.")
+    else:
+        click.echo(
+            f"Demo data: {summary.customers_created} customers, {summary.documents_created} documents, "
+            f"{summary.allocations_created} allocations."
+        )
+    click.echo("Log-ins (user / password):")
+    for user, password, role in logins:
+        click.echo(f"  {user} / {password}  ({role})")
+    if not no_serve:
+        _serve(host, port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the web application (waitress) on HOST:PORT."""
+    if not os.environ.get("ENCOURS_SECRET_KEY") and os.environ.get("ENCOURS_DEMO") != "true":
+        raise click.UsageError("set ENCOURS_SECRET_KEY before serving (or use `encours demo`)")
+    _django()
+    _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from encours.wsgi import application
+
+    click.echo(f"Encours is running at http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress_serve(application, host=host, port=port, threads=8, _quiet=True)
+
+
+# --------------------------------------------------------------------------- imports
+@main.group(name="import")
+def import_() -> None:
+    """Import receivables from accounting exports (all or nothing; re-importing changes nothing)."""
+
+
+def _run_import(path: Path, read, *, kind, company_id, default_terms, rename, update_customers, as_json) -> None:
+    from encours.core.problems import Refused
+    from encours.customers.services import UnknownCompany, get_company
+    from encours.ledger import services
+
+    data = path.read_bytes()
+    batch = read(data, path.name)
+    if batch.problems:
+        _refuse(batch.problems, path)
+    try:
+        company = get_company(company_id)
+    except UnknownCompany as error:
+        raise click.UsageError(str(error)) from None
+    total = len(batch.documents) + len(batch.allocations)
+    try:
+        with _progress(f"Importing {path.name}", total) as tick:
+            summary = services.import_batch(
+                company, batch, kind=kind, digest=services.file_digest(data), default_terms=default_terms,
+                rename_duplicate_numbers=rename, update_customers=update_customers, progress=tick,
+            )
+    except Refused as refused:
+        _refuse(refused.problems, path)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict()))
+    elif summary.already_imported:
+        click.echo(f"{path.name} was already imported: nothing changed.")
+    else:
+        click.echo(
+            f"{path.name}: {summary.customers_created} customers, {summary.documents_created} documents, "
+            f"{summary.allocations_created} allocations imported"
+            + (f"; {summary.documents_skipped} already known" if summary.documents_skipped else "")
+            + (f"; {len(summary.renamed)} duplicate piece numbers suffixed" if summary.renamed else "")
+        )
+
+
+def _refuse(problems, path: Path) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{path.name} refused: {len(problems)} problem(s); nothing was written.", err=True)
+    sys.exit(EXIT_REFUSED)
+
+
+def _terms_option(_ctx, _param, value: str | None):
+    from encours.core.terms import InvalidTerms, PaymentTerms
+
+    if value is None:
+        return None
+    try:
+        return PaymentTerms.parse(value)
+    except InvalidTerms as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@import_.command(name="fec")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--default-terms", callback=_terms_option, help="Terms for customers without their own (net:30).")
+@click.option("--accounts", default="411", show_default=True, help="Customer account prefixes, comma-separated.")
+@click.option("--company", "company_id", help="Company id or SIREN (default: the first company).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def import_fec(file: Path, default_terms, accounts: str, company_id: str | None, fmt: str) -> None:
+    """Import a FEC (Fichier des écritures comptables): customer accounts, documents, lettrage."""
+    _django()
+    from encours.formats.fec import read_fec
+    from encours.ledger.models import ImportKind
+
+    prefixes = tuple(p.strip() for p in accounts.split(",") if p.strip())
+    _run_import(
+        file, lambda data, name: read_fec(data, name, account_prefixes=prefixes), kind=ImportKind.FEC,
+        company_id=company_id, default_terms=default_terms, rename=True, update_customers=False,
+        as_json=fmt == "json",
+    )
+
+
+@import_.command(name="csv")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mapping", required=True, help="customers, invoices, payments, or a TOML mapping file.")
+@click.option("--default-terms", callback=_terms_option, help="Terms for customers without their own (net:30).")
+@click.option("--company", "company_id", help="Company id or SIREN (default: the first company).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def import_csv(file: Path, mapping: str, default_terms, company_id: str | None, fmt: str) -> None:
+    """Import a CSV of customers, invoices or payments with a column mapping."""
+    _django()
+    from encours.formats.csv import load_mapping, read_csv
+    from encours.ledger.models import ImportKind
+
+    mapping_path = Path(mapping)
+    try:
+        loaded = load_mapping(mapping_path.read_text(encoding="utf-8") if mapping_path.is_file() else mapping)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--mapping") from None
+    _run_import(
+        file, lambda data, name: read_csv(data, name, loaded), kind=ImportKind.CSV, company_id=company_id,
+        default_terms=default_terms, rename=False, update_customers=True, as_json=fmt == "json",
+    )
+
+
+# --------------------------------------------------------------------------- reports
+@main.command()
+@click.option("--as-of", "as_of", required=True, callback=_parse_date, help="YYYY-MM-DD")
+@click.option("--buckets", "buckets", default="30,60,90", show_default=True, callback=_parse_limits,
+              help="Upper limits of the overdue buckets in days past due.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--company", "company_id", help="Company id or SIREN (default: the first company).")
+def ageing(as_of: date, buckets, fmt: str, output: Path | None, company_id: str | None) -> None:
+    """The aged balance at an as-of date, per customer and in total."""
+    _django()
+    from encours.customers.services import get_company
+    from encours.reporting import exports
+    from encours.reporting.ageing import aged_balance, customer_labels
+
+    company = get_company(company_id)
+    report = aged_balance(company, as_of, buckets)
+    labels = customer_labels(company, [c.id for c in report.customers])
+    if fmt == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx needs --output FILE")
+        exports.write_ageing_xlsx(report, labels, output)
+        click.echo(f"Written {output}")
+        return
+    if fmt == "json":
+        text = json.dumps(exports.ageing_dict(report, labels), ensure_ascii=False, indent=1)
+    elif fmt == "csv":
+        import io
+
+        buffer = io.StringIO()
+        exports.write_ageing_csv(report, labels, buffer)
+        text = buffer.getvalue().rstrip("\n")
+    else:
+        _print_ageing_table(report, labels)
+        return
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Written {output}")
+    else:
+        click.echo(text)
+
+
+def _print_ageing_table(report, labels) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from encours.core.money import cents_to_decimal
+    from encours.reporting.exports import bucket_title
+
+    table = Table(title=f"Aged balance at {report.as_of.isoformat()} ({report.currency})")
+    table.add_column("Code")
+    table.add_column("Customer")
+    for bucket in report.buckets:
+        table.add_column(bucket_title(bucket.label), justify="right")
+    table.add_column("Total", justify="right")
+    rows = sorted(report.customers, key=lambda r: -r.total)
+    for row in rows:
+        code, name = labels.get(row.id, ("", ""))
+        table.add_row(code, name, *(f"{cents_to_decimal(c):,}" for c in row.buckets), f"{cents_to_decimal(row.total):,}")
+    table.add_section()
+    table.add_row("TOTAL", "", *(f"{cents_to_decimal(c):,}" for c in report.totals),
+                  f"{cents_to_decimal(report.total):,}", style="bold")
+    Console().print(table)
+
+
+@main.command()
+@click.option("--as-of", "as_of", required=True, callback=_parse_date, help="YYYY-MM-DD")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--period-days", default=365, show_default=True, type=click.IntRange(1, 3660),
+              help="Sales period of the accounting DSO.")
+@click.option("--company", "company_id", help="Company id or SIREN (default: the first company).")
+def kpi(as_of: date, fmt: str, period_days: int, company_id: str | None) -> None:
+    """Outstanding, overdue, overdue rate, DSO (accounting and count-back), concentration."""
+    _django()
+    from encours.customers.services import get_company
+    from encours.reporting.kpis import compute_kpis
+
+    values = compute_kpis(get_company(company_id), as_of, period_days=period_days).as_dict()
+    if fmt == "json":
+        click.echo(json.dumps(values))
+        return
+    units = {"overdue_rate": " %", "top5_share": " %", "top10_share": " %", "dso_accounting": " days",
+             "dso_countback": " days"}
+    for key, value in values.items():
+        click.echo(f"{key:>16}: {value if value is not None else '—'}{units.get(key, '') if value else ''}")
+
+
+# --------------------------------------------------------------------------- terms
+@main.group()
+def terms() -> None:
+    """Payment terms."""
+
+
+@terms.command(name="due-date")
+@click.option("--terms", "code", required=True, help="cash, net:N, days_eom:N, eom_days:N, eom_day:N:D")
+@click.option("--invoice-date", required=True, callback=_parse_date, help="YYYY-MM-DD")
+@click.option("--kind", type=click.Choice(["business", "public", "consumer"]), default="business", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def due_date(code: str, invoice_date: date, kind: str, fmt: str) -> None:
+    """The due date of an invoice under TERMS, and any legal warning."""
+    from encours.core.records import CustomerKind
+    from encours.core.terms import InvalidTerms, PaymentTerms, legal_warnings
+
+    try:
+        parsed = PaymentTerms.parse(code)
+    except InvalidTerms as error:
+        raise click.BadParameter(str(error), param_hint="--terms") from None
+    due = parsed.due_date(invoice_date)
+    warnings = legal_warnings(parsed, CustomerKind(kind), invoice_date)
+    if fmt == "json":
+        click.echo(json.dumps({"due_date": due.isoformat(), "warnings": [f"{w.rule}: {w.message}" for w in warnings]}))
+        return
+    click.echo(f"{due.isoformat()}  ({parsed.describe('en')})")
+    for w in warnings:
+        click.echo(f"warning: {w.rule}: {w.message}")
+
+
+if __name__ == "__main__":
+    main()
