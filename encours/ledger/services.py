@@ -175,10 +175,13 @@ def _taken_numbers(company: Company, kind: str, numbers: list[str]) -> set[str]:
 
 def _save_documents(company, batch, record, customers, default_terms, rename, summary, problems, tick) -> dict:
     default = default_terms or PaymentTerms.parse(company.default_terms)
-    known = _existing_keys(company, [d.key for d in batch.documents])
+    first_import = not Document.objects.filter(company=company).exists()
+    known = {} if first_import else _existing_keys(company, [d.key for d in batch.documents])
     key_to_id = {key: row[0] for key, row in known.items()}
     numbered = {DocumentKind.INVOICE.value: set(), DocumentKind.CREDIT_NOTE.value: set()}
     for kind in numbered:
+        if first_import:
+            continue
         numbers = [d.number for d in batch.documents if d.kind == kind and d.key not in known]
         numbered[kind] = _taken_numbers(company, kind, numbers)
     terms_cache: dict = {}
@@ -228,11 +231,6 @@ def _save_documents(company, batch, record, customers, default_terms, rename, su
         return key_to_id
     _insert_documents(rows, tick)
     summary.documents_created = len(rows)
-    new_keys = [row[13] for row in rows]
-    for chunk in _chunks(new_keys):
-        key_to_id.update(
-            Document.objects.filter(company=company, source_key__in=chunk).values_list("source_key", "id")
-        )
     return key_to_id
 
 
@@ -265,6 +263,11 @@ def _insert_documents(rows: list[tuple], tick: Progress) -> None:
 
 
 def _save_allocations(company, batch, record, key_to_id, summary, problems, tick) -> None:
+    needed = sorted({k for a in batch.allocations for k in (a.debit_key, a.credit_key)} - set(key_to_id))
+    for chunk in _chunks(needed):
+        key_to_id.update(
+            Document.objects.filter(company=company, source_key__in=chunk).values_list("source_key", "id")
+        )
     rows = []
     for alloc in batch.allocations:
         debit, credit = key_to_id.get(alloc.debit_key), key_to_id.get(alloc.credit_key)
