@@ -3,7 +3,7 @@
 # ENCOURS_TEST_POSTGRES_URL. With ENCOURS_TEST_POSTGRES_URL already set, it uses that server instead.
 PG_PORT=${ENCOURS_TEST_PG_PORT:-54329}
 PG_DIR=${ENCOURS_TEST_PG_DIR:-/tmp/encours-test-pg}
-PG_OPTIONS=${ENCOURS_TEST_PG_OPTIONS:--c fsync=off -c synchronous_commit=off}
+PG_OPTIONS=${ENCOURS_TEST_PG_OPTIONS-"-c fsync=off -c synchronous_commit=off"}
 
 pg_as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 

@@ -110,10 +110,13 @@ class Customer(models.Model):
     def terms(self) -> PaymentTerms:
         return PaymentTerms.parse(self.payment_terms or self.company.default_terms)
 
-    def save(self, *args, **kwargs):
+    def compact_identifiers(self) -> None:
         self.siren = compact("siren", self.siren)
         self.siret = compact("siret", self.siret)
         self.vat_number = compact("vat", self.vat_number)
+
+    def save(self, *args, **kwargs):
+        self.compact_identifiers()
         super().save(*args, **kwargs)
 
 

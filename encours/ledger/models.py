@@ -89,7 +89,12 @@ class Document(models.Model):
             models.UniqueConstraint(fields=["company", "source_key"], name="document_source_key_unique"),
         ]
         indexes = [
-            models.Index(fields=["company", "customer", "due_date"], name="document_customer_due"),
+            # Covers the aged balance: the report reads this index alone, in customer order.
+            models.Index(
+                fields=["company", "currency", "customer", "due_date", "kind", "document_date", "closed_on",
+                        "last_allocated_on", "amount", "allocated"],
+                name="document_ageing",
+            ),
             models.Index(fields=["company", "kind", "document_date"], name="document_kind_date"),
             models.Index(fields=["company", "closed_on"], name="document_closed_on"),
         ]

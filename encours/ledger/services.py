@@ -122,9 +122,11 @@ def _save_customers(company: Company, batch: Batch, summary: ImportSummary, upda
     new = []
     for code in sorted(codes - set(existing)):
         rec = wanted.get(code) or CustomerRecord(code=code, name=code)
-        new.append(Customer(company=company, code=code, **_customer_values(rec)))
-    for c in new:
-        c.save()  # few rows; save() compacts identity numbers
+        customer = Customer(company=company, code=code, **_customer_values(rec))
+        customer.compact_identifiers()
+        new.append(customer)
+    for chunk in _chunks(new):
+        Customer.objects.bulk_create(chunk)
     summary.customers_created = len(new)
     if update:
         for code, rec in wanted.items():

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Run the benchmarks at the sizes of the issue on SQLite and PostgreSQL: bash bench/run.sh [--customers N --items M]
+# Results are printed as JSON lines and appended to bench/results.jsonl; copy the figures to bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+export ENCOURS_TEST_PG_PORT=${ENCOURS_TEST_PG_PORT:-54339} ENCOURS_TEST_PG_DIR=/tmp/encours-bench-pg
+export ENCOURS_TEST_PG_OPTIONS="-c shared_buffers=1GB -c work_mem=64MB -c max_wal_size=4GB"
+source scripts/postgres.sh
+start_postgres
+for engine in sqlite postgresql; do
+    .venv/bin/python bench/ageing_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
+    .venv/bin/python bench/import_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
+done
+.venv/bin/python -c 'from bench.common import machine; print("machine:", machine())'
