@@ -12,7 +12,11 @@ FEC_FILES = sorted(p for p in FEC_DIR.glob("*") if p.suffix.lower() == ".txt")
 def fec_411_balances(path: Path) -> tuple[dict[str, Decimal], str]:
     """Debit - credit per customer account (CompAuxNum, else CompteNum) over the lines of accounts 411…,
     and the latest EcritureDate/PieceDate as YYYYMMDD. Deliberately simple: no code shared with the reader."""
-    text = path.read_bytes().decode("utf-8-sig")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
     lines = [line for line in re.split(r"\r*\n|\r", text) if line.strip()]
     separator = "\t" if "\t" in lines[0] else "|"
     names = [name.strip().lower() for name in lines[0].split(separator)]
