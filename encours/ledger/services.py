@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from encours.core.money import decimal_to_cents
+from encours.core.money import cents_to_decimal, decimal_to_cents
 from encours.core.problems import Problem, Refused, Source
 from encours.core.records import AllocationRecord, Batch, CustomerRecord, DocumentKind, DocumentRecord
 from encours.core.terms import InvalidTerms, PaymentTerms
@@ -86,11 +86,11 @@ def import_batch(
         record = ImportBatch.objects.create(company=company, kind=kind, filename=batch.file[:255], sha256=digest)
         customers = _save_customers(company, batch, summary, update_customers)
         problems: list[Problem] = []
-        key_to_id = _save_documents(
+        _save_documents(
             company, batch, record, customers, default_terms, rename_duplicate_numbers, summary, problems, tick
         )
-        if not problems:
-            _save_allocations(company, batch, record, key_to_id, summary, problems, tick)
+        if not problems and batch.allocations:
+            _save_allocations(company, batch, record, summary, problems, tick)
         if problems:
             transaction.set_rollback(True)
             raise Refused(problems)
@@ -105,9 +105,12 @@ CUSTOMER_FIELDS = ("name", "kind", "siren", "siret", "vat_number", "country", "s
 
 
 def _customer_values(rec: CustomerRecord) -> dict:
-    values = {name: getattr(rec, name) for name in CUSTOMER_FIELDS}
-    values["kind"] = (rec.kind or "business").__str__()
-    values["payment_terms"] = rec.terms
+    """The fields the record gives (an empty value or no kind means: not given, keep what is there)."""
+    values = {name: getattr(rec, name) for name in CUSTOMER_FIELDS if getattr(rec, name)}
+    if rec.kind is not None:
+        values["kind"] = rec.kind.value
+    if rec.terms:
+        values["payment_terms"] = rec.terms
     return values
 
 
@@ -133,7 +136,7 @@ def _save_customers(company: Company, batch: Batch, summary: ImportSummary, upda
             c = existing.get(code)
             if c is None:
                 continue
-            values = {k: v for k, v in _customer_values(rec).items() if v}
+            values = _customer_values(rec)
             if any(getattr(c, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(c, k, v)
@@ -175,11 +178,10 @@ def _taken_numbers(company: Company, kind: str, numbers: list[str]) -> set[str]:
     return taken
 
 
-def _save_documents(company, batch, record, customers, default_terms, rename, summary, problems, tick) -> dict:
+def _save_documents(company, batch, record, customers, default_terms, rename, summary, problems, tick) -> None:
     default = default_terms or PaymentTerms.parse(company.default_terms)
     first_import = not Document.objects.filter(company=company).exists()
     known = {} if first_import else _existing_keys(company, [d.key for d in batch.documents])
-    key_to_id = {key: row[0] for key, row in known.items()}
     numbered = {DocumentKind.INVOICE.value: set(), DocumentKind.CREDIT_NOTE.value: set()}
     for kind in numbered:
         if first_import:
@@ -230,10 +232,9 @@ def _save_documents(company, batch, record, customers, default_terms, rename, su
             excl, doc.label[:255], doc.payment_method[:30], 0, record.id, doc.key, now,
         ))
     if problems:
-        return key_to_id
+        return
     _insert_documents(rows, tick)
     summary.documents_created = len(rows)
-    return key_to_id
 
 
 def _free_number(number: str, customer_code: str, taken: set[str]) -> str:
@@ -264,39 +265,49 @@ def _insert_documents(rows: list[tuple], tick: Progress) -> None:
             tick(len(chunk))
 
 
-def _save_allocations(company, batch, record, key_to_id, summary, problems, tick) -> None:
-    needed = sorted({k for a in batch.allocations for k in (a.debit_key, a.credit_key)} - set(key_to_id))
-    for chunk in _chunks(needed):
-        key_to_id.update(
-            Document.objects.filter(company=company, source_key__in=chunk).values_list("source_key", "id")
+def _save_allocations(company, batch, record, summary, problems, tick) -> None:
+    """Check each allocation against what is open on both sides (with a message naming the documents),
+    then insert; the database triggers would refuse an excess anyway, without saying which line."""
+    keys = sorted({k for a in batch.allocations for k in (a.debit_key, a.credit_key)})
+    state: dict[str, list] = {}  # key -> [id, open cents, document date, number]
+    for chunk in _chunks(keys):
+        rows = Document.objects.filter(company=company, source_key__in=chunk).values_list(
+            "source_key", "id", "amount", "allocated", "document_date", "number"
         )
-    rows = []
-    for alloc in batch.allocations:
-        debit, credit = key_to_id.get(alloc.debit_key), key_to_id.get(alloc.credit_key)
-        if debit is None or credit is None:
-            missing = alloc.debit_key if debit is None else alloc.credit_key
-            problems.append(Problem(Source(batch.file), "allocation", f"unknown document {missing}"))
-            continue
-        rows.append((alloc, debit, credit))
-    if problems or not rows:
-        return
+        for key, pk, amount, allocated, day, number in rows:
+            state[key] = [pk, decimal_to_cents(amount - allocated), day, number]
     pairs = set()
-    ids = sorted({d for _, d, _ in rows})
+    ids = sorted({state[a.debit_key][0] for a in batch.allocations if a.debit_key in state})
     for chunk in _chunks(ids):
         pairs.update(Allocation.objects.filter(debit_id__in=chunk).values_list("debit_id", "credit_id"))
-    new = [
-        Allocation(company=company, debit_id=d, credit_id=c, amount=a.amount, date=a.date, batch=record)
-        for a, d, c in rows
-        if (d, c) not in pairs
-    ]
-    try:
-        with transaction.atomic():
-            for chunk in _chunks(new):
-                Allocation.objects.bulk_create(chunk)
-                tick(len(chunk))
-    except IntegrityError as error:
-        problems.append(Problem(Source(batch.file), "allocation", f"refused by the ledger: {error}"))
+    sources = {d.key: d.source for d in batch.documents}
+    new = []
+    for alloc in batch.allocations:
+        where = sources.get(alloc.credit_key) or sources.get(alloc.debit_key) or Source(batch.file)
+        debit, credit = state.get(alloc.debit_key), state.get(alloc.credit_key)
+        if debit is None or credit is None:
+            missing = alloc.debit_key if debit is None else alloc.credit_key
+            problems.append(Problem(where, "allocation", f"settles {missing}, which is not in Encours"))
+            continue
+        if (debit[0], credit[0]) in pairs:
+            continue  # imported before: the same match again changes nothing
+        cents = decimal_to_cents(alloc.amount)
+        if cents > debit[1] or cents > credit[1]:
+            problems.append(Problem(where, "allocation", (
+                f"{alloc.amount} cannot settle {debit[3]} with {credit[3]}: "
+                f"{cents_to_decimal(debit[1])} open on the first, {cents_to_decimal(credit[1])} on the second")))
+            continue
+        debit[1] -= cents
+        credit[1] -= cents
+        new.append(Allocation(
+            company=company, debit_id=debit[0], credit_id=credit[0], amount=alloc.amount,
+            date=max(alloc.date, debit[2], credit[2]), batch=record,
+        ))
+    if problems:
         return
+    for chunk in _chunks(new):
+        Allocation.objects.bulk_create(chunk)
+        tick(len(chunk))
     summary.allocations_created = len(new)
 
 
