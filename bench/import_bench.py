@@ -56,7 +56,6 @@ def main() -> None:
         write_fec(fec, args.customers, args.items)
 
     # One process, two databases: Django's default alias is pointed at each in turn.
-    raw_url = fresh_database(args.engine, "encours_bench_raw")
     ours_url = fresh_database(args.engine, "encours_bench_import")
     setup_django(ours_url)
     from django.db import connection, connections, transaction
@@ -82,25 +81,43 @@ def main() -> None:
         cursor.execute("SELECT code, name FROM customers_customer ORDER BY id")
         customers = cursor.fetchall()
 
-    # the baseline database: same schema, same customers, then the same rows inserted raw
-    connections.close_all()
-    connection.settings_dict["NAME"] = _name(raw_url, args.engine)
+    batch_column = DOCUMENT_COLUMNS.index("batch_id")
+    table_columns = ", ".join(DOCUMENT_COLUMNS)
+
+    def raw_insert(method: str) -> float:
+        """A fresh database of the same schema with the same customers; the same rows inserted by `method`."""
+        connections.close_all()
+        url = fresh_database(args.engine, f"encours_bench_raw_{method}")
+        connection.settings_dict["NAME"] = _name(url, args.engine)
+        call_command("migrate", interactive=False, verbosity=0)
+        raw_company = Company.objects.create(name="Bench SA")
+        Customer.objects.bulk_create(
+            [Customer(company=raw_company, code=code, name=name) for code, name in customers], batch_size=5000
+        )
+        ids = dict(Customer.objects.values_list("code", "id"))
+        prepared = [(raw_company.id, ids[r[-1]], *r[2:batch_column], None, *r[batch_column + 1 : -1]) for r in rows]
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            if method == "executemany":
+                placeholders = ", ".join(["%s"] * len(DOCUMENT_COLUMNS))
+                cursor.executemany(f"INSERT INTO ledger_document ({table_columns}) VALUES ({placeholders})", prepared)
+            elif method == "copy":
+                with cursor.cursor.copy(f"COPY ledger_document ({table_columns}) FROM STDIN") as copy:
+                    for row in prepared:
+                        copy.write_row(row)
+            else:  # multi-row VALUES through the sqlite3 cursor
+                one = "(" + ", ".join(["?"] * len(DOCUMENT_COLUMNS)) + ")"
+                for i in range(0, len(prepared), 2000):
+                    part = prepared[i : i + 2000]
+                    cursor.cursor.execute(f"INSERT INTO ledger_document ({table_columns}) VALUES "
+                                          + ", ".join([one] * len(part)), [v for row in part for v in row])
+        return time.perf_counter() - start
+
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
-    raw_company = Company.objects.create(name="Bench SA")
-    Customer.objects.bulk_create(
-        [Customer(company=raw_company, code=code, name=name) for code, name in customers], batch_size=5000
-    )
-    ids = dict(Customer.objects.values_list("code", "id"))
-    batch_column = DOCUMENT_COLUMNS.index("batch_id")
-    rows = [(raw_company.id, ids[r[-1]], *r[2:batch_column], None, *r[batch_column + 1 : -1]) for r in rows]
-    placeholders = ", ".join(["%s"] * len(DOCUMENT_COLUMNS))
-    sql = f"INSERT INTO ledger_document ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({placeholders})"
-    start = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-    raw = time.perf_counter() - start
+    methods = ["executemany", "copy" if args.engine == "postgresql" else "multirow"]
+    raw_times = {method: raw_insert(method) for method in methods}
+    raw = min(raw_times.values())
     result = {
         "benchmark": "fec_import",
         "engine": args.engine,
@@ -109,10 +126,10 @@ def main() -> None:
         "documents": summary.documents_created,
         "customers": summary.customers_created,
         "import_s": round(ours, 2),
-        "raw_insert_s": round(raw, 2),
+        "raw_insert_s": {method: round(t, 2) for method, t in raw_times.items()},
         "import_rows_per_s": round(summary.documents_created / ours),
         "raw_rows_per_s": round(len(rows) / raw),
-        "throughput_share": round(raw / ours, 3),
+        "throughput_share": round(raw / ours, 3),  # against the faster raw method
         "target": ">= 0.75",
     }
     print(json.dumps(result))

@@ -12,9 +12,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 
 from encours.core.allocation import allocate_fifo
-from encours.core.money import CENT, parse_amount
+from encours.core.money import CENT
 from encours.core.problems import Problem, Source
 from encours.core.records import Batch, CustomerRecord, DocumentKind, DocumentRecord
 
@@ -44,6 +45,18 @@ class _Header:
     index: dict[str, int]  # canonical column name -> position
     width: int  # number of columns, a trailing empty one (final separator) left out
     signed: bool  # Montant + Sens instead of Debit + Credit
+    minimum: int  # the fewest columns a line may have
+
+
+class _Cache(dict):
+    """Parsed dates and amounts by their text: a FEC repeats the same few hundred dates a million times."""
+
+    LIMIT = 200_000
+
+    def keep(self, text: str, value):
+        if len(self) < self.LIMIT:
+            self[text] = value
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +94,12 @@ def read_fec(data: bytes, filename: str, *, account_prefixes: tuple[str, ...] = 
     header = _read_header(lines[0][1], Source(filename, lines[0][0]), batch.problems)
     if header is None:
         return batch
-    rows = [_read_line(line, Source(filename, number), header, batch.problems) for number, line in lines[1:]]
+    names, getter = tuple(header.index), itemgetter(*header.index.values())
+    dates, amounts = _Cache(), _Cache()
+    rows = [
+        _read_line(line, Source(filename, number), header, names, getter, dates, amounts, batch.problems)
+        for number, line in lines[1:]
+    ]
     _build(batch, [row for row in rows if row is not None], account_prefixes)
     return batch
 
@@ -145,64 +163,70 @@ def _read_header(line: str, source: Source, problems: list[Problem]) -> _Header 
         found_problem = True
     if found_problem:
         return None
-    return _Header(separator, index, len(names), signed)
+    return _Header(separator, index, len(names), signed, max(MIN_COLUMNS, max(index.values()) + 1))
 
 
-def _read_line(line: str, source: Source, header: _Header, problems: list[Problem]) -> _Row | None:
+def _read_line(line, source, header, names, getter, dates, amounts, problems) -> _Row | None:
     fields = line.split(header.separator)
     while len(fields) > header.width and not fields[-1].strip():
         fields.pop()  # a final separator leaves an empty last column
-    minimum = max(MIN_COLUMNS, max(header.index.values()) + 1)
+    minimum = header.minimum
     if not minimum <= len(fields) <= header.width:
         expected = f"{minimum}" if minimum == header.width else f"{minimum} to {header.width}"
         problems.append(Problem(source, "", f"{len(fields)} columns, expected {expected}"))
         return None
-    value = {name: fields[position].strip() for name, position in header.index.items()}
+    value = dict(zip(names, map(str.strip, getter(fields)), strict=True))
     found = len(problems)
     if not value["CompteNum"]:
         problems.append(Problem(source, "CompteNum", "empty account number"))
-    entry_date = _date(value, "EcritureDate", source, problems)
-    piece_date = _date(value, "PieceDate", source, problems) if value["PieceDate"] else entry_date
+    entry_date = _date(value, "EcritureDate", source, dates, problems)
+    piece_date = _date(value, "PieceDate", source, dates, problems) if value["PieceDate"] else entry_date
     if header.signed:
-        amount = _amount(value, "Montant", source, problems)
+        amount = _amount(value, "Montant", source, amounts, problems)
         direction = value["Sens"].upper()
         if direction not in ("D", "C"):
             problems.append(Problem(source, "Sens", f"expected D or C: {value['Sens']!r}"))
         debit, credit = (amount, ZERO) if direction == "D" else (ZERO, amount)
     else:
-        debit = _amount(value, "Debit", source, problems)
-        credit = _amount(value, "Credit", source, problems)
+        debit = _amount(value, "Debit", source, amounts, problems)
+        credit = _amount(value, "Credit", source, amounts, problems)
     if len(problems) > found or entry_date is None or piece_date is None:
         return None
     return _Row(source, value, entry_date, piece_date, debit, credit)
 
 
-def _date(value: dict[str, str], name: str, source: Source, problems: list[Problem]) -> date | None:
+def _date(value: dict[str, str], name: str, source: Source, cache: _Cache, problems: list[Problem]) -> date | None:
     text = value[name]
+    known = cache.get(text)
+    if known is not None:
+        return known
     if len(text) == 8 and text.isascii() and text.isdigit():
         try:
-            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            return cache.keep(text, date(int(text[:4]), int(text[4:6]), int(text[6:])))
         except ValueError:
             pass
     problems.append(Problem(source, name, f"not a date in AAAAMMJJ: {text!r}"))
     return None
 
 
-def _amount(value: dict[str, str], name: str, source: Source, problems: list[Problem]) -> Decimal:
+def _amount(value: dict[str, str], name: str, source: Source, cache: _Cache, problems: list[Problem]) -> Decimal:
     text = value[name]
+    known = cache.get(text)
+    if known is not None:
+        return known
     compact = text.replace(" ", "")
     if not compact:
         return ZERO  # some exports leave the unused side empty
     if not _NUMBER.fullmatch(compact):
         problems.append(Problem(source, name, f"not a number: {text!r}"))
         return ZERO
-    amount = parse_amount(compact)
+    amount = Decimal(compact.replace(",", "."))  # the pattern above admits nothing else
     if abs(amount) >= MAX_AMOUNT:
         problems.append(Problem(source, name, f"amount too large: {text!r}"))
     elif amount != amount.quantize(CENT):
         problems.append(Problem(source, name, f"more than two decimal places: {text!r}"))
     else:
-        return amount
+        return cache.keep(text, amount)
     return ZERO
 
 

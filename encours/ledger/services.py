@@ -190,7 +190,9 @@ def _save_documents(company, batch, record, customers, default_terms, rename, su
         numbered[kind] = _taken_numbers(company, kind, numbers)
     terms_cache: dict = {}
     rows = []
-    now = timezone.now()
+    # rows go to the driver as the backend stores them (SQLite: ISO text for dates and times)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    as_stored = date.isoformat if connection.vendor == "sqlite" else (lambda d: d)
     for doc in batch.documents:
         where = doc.source or Source(batch.file)
         if doc.key in known:
@@ -228,7 +230,8 @@ def _save_documents(company, batch, record, customers, default_terms, rename, su
             problems.append(Problem(where, "amount", f"must be positive, got {doc.amount}"))
             continue
         rows.append((
-            company.id, customer_id, doc.kind.value, number[:60], doc.document_date, due, amount, doc.currency,
+            company.id, customer_id, doc.kind.value, number[:60], as_stored(doc.document_date), as_stored(due),
+            amount, doc.currency,
             excl, doc.label[:255], doc.payment_method[:30], 0, record.id, doc.key, now,
         ))
     if problems:
@@ -253,15 +256,24 @@ DOCUMENT_COLUMNS = (
 
 
 def _insert_documents(rows: list[tuple], tick: Progress) -> None:
+    """Bulk insert: COPY on PostgreSQL, multi-row INSERT statements on SQLite (inside the caller's transaction)."""
     table = Document._meta.db_table
     columns = ", ".join(DOCUMENT_COLUMNS)
-    one = "(" + ", ".join(["%s"] * len(DOCUMENT_COLUMNS)) + ")"
-    per_statement = 500 if connection.vendor == "postgresql" else 60  # SQLite: at most 999 parameters
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, per_statement * 20):
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for chunk in _chunks(rows, 20_000):
+                    for row in chunk:
+                        copy.write_row(row)
+                    tick(len(chunk))
+            return
+        one = "(" + ", ".join(["?"] * len(DOCUMENT_COLUMNS)) + ")"
+        per_statement = 2000  # SQLite 3.32+ takes up to 32,766 parameters in one statement
+        raw = cursor.cursor  # the sqlite3 cursor: Django's wrapper would rewrite every %s
+        for chunk in _chunks(rows, per_statement * 5):
             for part in _chunks(chunk, per_statement):
                 sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(part))
-                cursor.execute(sql, [value for row in part for value in row])
+                raw.execute(sql, [value for row in part for value in row])
             tick(len(chunk))
 
 

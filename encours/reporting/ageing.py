@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from encours.core.ageing import DEFAULT_BUCKETS, Bucket
 from encours.core.money import cents_to_decimal
@@ -60,24 +60,30 @@ class AgedBalanceReport:
 
 def open_amount_sql(as_of_param: str = "%(as_of)s") -> str:
     """SQL for a document's signed open amount at ``as_of`` (alias ``d``), in cents."""
+    # Every term is a BIGINT (SUM would make it NUMERIC on PostgreSQL, and every row slower).
     return f"""
         (CASE WHEN d.kind = 'invoice' THEN 1 ELSE -1 END) * (d.amount - CASE
             WHEN d.last_allocated_on IS NULL OR d.last_allocated_on <= {as_of_param} THEN d.allocated
-            WHEN d.kind = 'invoice' THEN (SELECT COALESCE(SUM(a.amount), 0) FROM ledger_allocation a
+            WHEN d.kind = 'invoice' THEN (SELECT CAST(COALESCE(SUM(a.amount), 0) AS BIGINT) FROM ledger_allocation a
                                            WHERE a.debit_id = d.id AND a.date <= {as_of_param})
-            ELSE (SELECT COALESCE(SUM(a.amount), 0) FROM ledger_allocation a
+            ELSE (SELECT CAST(COALESCE(SUM(a.amount), 0) AS BIGINT) FROM ledger_allocation a
                    WHERE a.credit_id = d.id AND a.date <= {as_of_param})
         END)"""
 
 
-def _bucket_case(buckets: tuple[Bucket, ...], as_of: date, params: dict) -> str:
-    """CASE expression giving each row its bucket index from its due date (youngest bucket first)."""
+def _bucket_index_sql(buckets: tuple[Bucket, ...], as_of: date, params: dict, vendor: str) -> str:
+    """SQL giving each row the index of its bucket (0 = the youngest, "not due") from its due date."""
+    # earliest due date of each bucket but the oldest, youngest bucket first
+    bounds = [bucket.due_date_range(as_of)[0] for bucket in buckets[:-1]]
+    if vendor == "postgresql":
+        # width_bucket counts the ascending bounds <= due_date: all of them for "not due", none for the oldest
+        params["bounds"] = list(reversed(bounds))
+        return f"{len(bounds)} - width_bucket(d.due_date, %(bounds)s::date[])"
     whens = []
-    for i, bucket in enumerate(buckets[:-1]):
-        earliest, _ = bucket.due_date_range(as_of)
-        params[f"b{i}"] = earliest
+    for i, bound in enumerate(bounds):
+        params[f"b{i}"] = bound
         whens.append(f"WHEN d.due_date >= %(b{i})s THEN {i}")
-    return f"CASE {' '.join(whens)} ELSE {len(buckets) - 1} END"
+    return f"CASE {' '.join(whens)} ELSE {len(bounds)} END"
 
 
 def aged_balance(
@@ -90,29 +96,36 @@ def aged_balance(
 ) -> AgedBalanceReport:
     """Aged balance of ``company`` at ``as_of`` per customer, in cents, for one currency (the company's)."""
     currency = currency or company.currency
+    vendor = connection.vendor
     params: dict = {"company": company.id, "as_of": as_of, "currency": currency}
-    bucket_case = _bucket_case(buckets, as_of, params)
-    sums = ", ".join(f"SUM(CASE WHEN x.b = {i} THEN x.open ELSE 0 END)" for i in range(len(buckets)))
+    bucket_index = _bucket_index_sql(buckets, as_of, params, vendor)
+    sums = ", ".join(f"CAST(SUM(x.open) FILTER (WHERE x.b = {i}) AS BIGINT)" for i in range(len(buckets)))
     where_customer = ""
     if customer_ids is not None:
         if not customer_ids:
             return AgedBalanceReport(as_of, currency, buckets, [])
         params.update({f"c{i}": cid for i, cid in enumerate(customer_ids)})
         where_customer = "AND d.customer_id IN (" + ", ".join(f"%(c{i})s" for i in range(len(customer_ids))) + ")"
+    # PostgreSQL would inline the subquery and evaluate the open amount once per bucket: OFFSET 0 keeps it
+    # one evaluation per row. SQLite flattens it well as it is, and would materialise it with the fence.
+    fence = "OFFSET 0" if vendor == "postgresql" else ""
     sql = f"""
         SELECT x.customer_id, {sums}
-          FROM (SELECT d.customer_id, {bucket_case} AS b, {open_amount_sql()} AS open
+          FROM (SELECT d.customer_id, {bucket_index} AS b, {open_amount_sql()} AS open
                   FROM ledger_document d
                  WHERE d.company_id = %(company)s AND d.currency = %(currency)s
                    AND d.document_date <= %(as_of)s
                    AND (d.closed_on IS NULL OR d.closed_on > %(as_of)s)
-                   {where_customer}) x
-         GROUP BY x.customer_id
-         ORDER BY x.customer_id"""
-    with connection.cursor() as cursor:
+                   {where_customer}
+                {fence}) x
+         GROUP BY x.customer_id"""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if vendor == "postgresql":
+            # one hash table of customers x buckets; the 4 MB default would spill it to disk on big ledgers
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    customers = [CustomerAgeing(row[0], [int(v or 0) for v in row[1:]]) for row in rows]
+    customers = [CustomerAgeing(row[0], [v or 0 for v in row[1:]]) for row in sorted(rows)]
     return AgedBalanceReport(as_of, currency, buckets, [c for c in customers if any(c.buckets)])
 
 
