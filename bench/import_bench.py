@@ -5,8 +5,9 @@
 Writes a FEC (tab-separated, 18 columns, decimal comma) with one sales entry per invoice: a debit line on
 411 (CompAuxNum = the customer) and a credit line on 706. Times `encours import fec`'s work (read, check,
 compute due dates, write customers and documents in one transaction) on a fresh database, and, on
-another fresh database holding the same customers, one INSERT per row of the same document rows through
-`executemany` in one transaction. Target: the import reaches at least 75% of the raw throughput.
+fresh databases holding the same customers, the same document rows inserted raw in one transaction, two
+ways: `executemany` of one INSERT per row, and COPY (PostgreSQL) or multi-row INSERT statements (SQLite).
+The share is taken against the faster of the two. Target: the import reaches at least 75% of it.
 """
 from __future__ import annotations
 
