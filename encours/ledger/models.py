@@ -164,6 +164,7 @@ class Allocation(models.Model):
         indexes = [
             models.Index(fields=["debit", "date"], name="allocation_debit_date"),
             models.Index(fields=["credit", "date"], name="allocation_credit_date"),
+            models.Index(fields=["company", "date"], name="allocation_company_date"),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,15 @@
 """The aged balance ("balance âgée") computed in SQL: one scan of the documents table.
 
-An item's open amount at ``as_of`` is its amount less the allocations dated on or before ``as_of``.
-For almost every row that is ``amount - allocated`` (no allocation after ``as_of``); only documents with
-a later allocation (``last_allocated_on > as_of``) pay for a look-up in the allocations table, through an
-index. Credits (credit notes, payments) count negatively and are aged by their own date, so an
-unallocated payment shows as a negative line and each customer's total equals its account balance.
+An item's open amount at ``as_of`` is its amount less the allocations dated on or before ``as_of``, that
+is ``amount - allocated`` plus what was allocated to it after ``as_of``. The report is therefore:
 
+1. one scan of ``ledger_document`` summing ``amount - allocated`` into buckets per customer (no join, no
+   correlated subquery: PostgreSQL can run it in parallel, SQLite reads the covering index alone);
+2. one small query adding back the allocations dated after ``as_of`` (none for a report at today's date),
+   through the index on allocation dates.
+
+Credits (credit notes, payments) count negatively and are aged by their own date, so an unallocated
+payment shows as a negative line and each customer's total equals its account balance.
 The same rules in pure Python are ``encours.core.ageing.age_items``; tests check the two agree.
 """
 from __future__ import annotations
@@ -16,7 +20,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from encours.core.ageing import DEFAULT_BUCKETS, Bucket
+from encours.core.ageing import DEFAULT_BUCKETS, Bucket, bucket_for
 from encours.core.money import cents_to_decimal
 from encours.customers.models import Company, Customer
 
@@ -58,32 +62,23 @@ class AgedBalanceReport:
         return cents_to_decimal(cents)
 
 
-def open_amount_sql(as_of_param: str = "%(as_of)s") -> str:
-    """SQL for a document's signed open amount at ``as_of`` (alias ``d``), in cents."""
-    # Every term is a BIGINT (SUM would make it NUMERIC on PostgreSQL, and every row slower).
-    return f"""
-        (CASE WHEN d.kind = 'invoice' THEN 1 ELSE -1 END) * (d.amount - CASE
-            WHEN d.last_allocated_on IS NULL OR d.last_allocated_on <= {as_of_param} THEN d.allocated
-            WHEN d.kind = 'invoice' THEN (SELECT CAST(COALESCE(SUM(a.amount), 0) AS BIGINT) FROM ledger_allocation a
-                                           WHERE a.debit_id = d.id AND a.date <= {as_of_param})
-            ELSE (SELECT CAST(COALESCE(SUM(a.amount), 0) AS BIGINT) FROM ledger_allocation a
-                   WHERE a.credit_id = d.id AND a.date <= {as_of_param})
-        END)"""
+SIGNED_OPEN = "(CASE WHEN d.kind = 'invoice' THEN d.amount - d.allocated ELSE d.allocated - d.amount END)"
 
 
-def _bucket_index_sql(buckets: tuple[Bucket, ...], as_of: date, params: dict, vendor: str) -> str:
-    """SQL giving each row the index of its bucket (0 = the youngest, "not due") from its due date."""
-    # earliest due date of each bucket but the oldest, youngest bucket first
-    bounds = [bucket.due_date_range(as_of)[0] for bucket in buckets[:-1]]
-    if vendor == "postgresql":
-        # width_bucket counts the ascending bounds <= due_date: all of them for "not due", none for the oldest
-        params["bounds"] = list(reversed(bounds))
-        return f"{len(bounds)} - width_bucket(d.due_date, %(bounds)s::date[])"
-    whens = []
-    for i, bound in enumerate(bounds):
-        params[f"b{i}"] = bound
-        whens.append(f"WHEN d.due_date >= %(b{i})s THEN {i}")
-    return f"CASE {' '.join(whens)} ELSE {len(bounds)} END"
+def _bucket_conditions(buckets: tuple[Bucket, ...], as_of: date, params: dict) -> list[str]:
+    """One SQL condition on the due date per bucket, from the bounds of ``Bucket.due_date_range``."""
+    conditions = []
+    for i, bucket in enumerate(buckets):
+        earliest, latest = bucket.due_date_range(as_of)
+        parts = []
+        if earliest is not None:
+            params[f"e{i}"] = earliest
+            parts.append(f"d.due_date >= %(e{i})s")
+        if latest is not None:
+            params[f"l{i}"] = latest
+            parts.append(f"d.due_date <= %(l{i})s")
+        conditions.append(" AND ".join(parts) or "TRUE")
+    return conditions
 
 
 def aged_balance(
@@ -96,37 +91,48 @@ def aged_balance(
 ) -> AgedBalanceReport:
     """Aged balance of ``company`` at ``as_of`` per customer, in cents, for one currency (the company's)."""
     currency = currency or company.currency
-    vendor = connection.vendor
     params: dict = {"company": company.id, "as_of": as_of, "currency": currency}
-    bucket_index = _bucket_index_sql(buckets, as_of, params, vendor)
-    sums = ", ".join(f"CAST(SUM(x.open) FILTER (WHERE x.b = {i}) AS BIGINT)" for i in range(len(buckets)))
+    sums = ", ".join(
+        f"CAST(SUM({SIGNED_OPEN}) FILTER (WHERE {condition}) AS BIGINT)"
+        for condition in _bucket_conditions(buckets, as_of, params)
+    )
     where_customer = ""
     if customer_ids is not None:
         if not customer_ids:
             return AgedBalanceReport(as_of, currency, buckets, [])
         params.update({f"c{i}": cid for i, cid in enumerate(customer_ids)})
         where_customer = "AND d.customer_id IN (" + ", ".join(f"%(c{i})s" for i in range(len(customer_ids))) + ")"
-    # PostgreSQL would inline the subquery and evaluate the open amount once per bucket: OFFSET 0 keeps it
-    # one evaluation per row. SQLite flattens it well as it is, and would materialise it with the fence.
-    fence = "OFFSET 0" if vendor == "postgresql" else ""
-    sql = f"""
-        SELECT x.customer_id, {sums}
-          FROM (SELECT d.customer_id, {bucket_index} AS b, {open_amount_sql()} AS open
-                  FROM ledger_document d
-                 WHERE d.company_id = %(company)s AND d.currency = %(currency)s
-                   AND d.document_date <= %(as_of)s
-                   AND (d.closed_on IS NULL OR d.closed_on > %(as_of)s)
-                   {where_customer}
-                {fence}) x
-         GROUP BY x.customer_id"""
+    scan = f"""
+        SELECT d.customer_id, {sums}
+          FROM ledger_document d
+         WHERE d.company_id = %(company)s AND d.currency = %(currency)s AND d.document_date <= %(as_of)s
+           AND (d.closed_on IS NULL OR d.closed_on > %(as_of)s) {where_customer}
+         GROUP BY d.customer_id"""
+    later = f"""
+        SELECT d.customer_id, d.due_date, SUM(a.amount) FROM ledger_allocation a
+          JOIN ledger_document d ON d.id = a.debit_id
+         WHERE a.company_id = %(company)s AND a.date > %(as_of)s AND d.document_date <= %(as_of)s
+           AND d.currency = %(currency)s {where_customer}
+         GROUP BY d.customer_id, d.due_date
+        UNION ALL
+        SELECT d.customer_id, d.due_date, -SUM(a.amount) FROM ledger_allocation a
+          JOIN ledger_document d ON d.id = a.credit_id
+         WHERE a.company_id = %(company)s AND a.date > %(as_of)s AND d.document_date <= %(as_of)s
+           AND d.currency = %(currency)s {where_customer}
+         GROUP BY d.customer_id, d.due_date"""
     with transaction.atomic(), connection.cursor() as cursor:
-        if vendor == "postgresql":
+        if connection.vendor == "postgresql":
             # one hash table of customers x buckets; the 4 MB default would spill it to disk on big ledgers
             cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    customers = [CustomerAgeing(row[0], [v or 0 for v in row[1:]]) for row in sorted(rows)]
-    return AgedBalanceReport(as_of, currency, buckets, [c for c in customers if any(c.buckets)])
+        cursor.execute(scan, params)
+        by_customer = {row[0]: [v or 0 for v in row[1:]] for row in cursor.fetchall()}
+        cursor.execute(later, params)
+        for customer_id, due, cents in cursor.fetchall():
+            due = due if isinstance(due, date) else date.fromisoformat(due)
+            index = buckets.index(bucket_for(due, as_of, buckets))
+            by_customer.setdefault(customer_id, [0] * len(buckets))[index] += int(cents)
+    customers = [CustomerAgeing(pk, values) for pk, values in sorted(by_customer.items()) if any(values)]
+    return AgedBalanceReport(as_of, currency, buckets, customers)
 
 
 def customer_labels(company: Company, ids: list[int] | None = None) -> dict[int, tuple[str, str]]:
