@@ -18,6 +18,7 @@ from encours.core.allocation import allocate_fifo
 from encours.core.money import CENT
 from encours.core.problems import Problem, Source
 from encours.core.records import Batch, CustomerRecord, DocumentKind, DocumentRecord
+from encours.formats.bulk import cyclic_gc_paused
 
 # The 18 columns of A47 A-1, Debit and Credit aside (they may be replaced by Montant and Sens).
 STANDARD_COLUMNS = (
@@ -59,7 +60,7 @@ class _Cache(dict):
         return value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a million of them are built, and frozen __init__ is slower
 class _Row:
     source: Source
     value: dict[str, str]  # canonical column name -> stripped text
@@ -83,6 +84,11 @@ def read_fec(data: bytes, filename: str, *, account_prefixes: tuple[str, ...] = 
     line (a sale reversed), a payment otherwise. Lettered lines (EcritureLet) are allocated oldest
     first within each (customer, letter) group. Problems are collected, never raised.
     """
+    with cyclic_gc_paused():
+        return _read(data, filename, account_prefixes)
+
+
+def _read(data: bytes, filename: str, account_prefixes: tuple[str, ...]) -> Batch:
     batch = Batch(filename)
     text = _decode(data, filename, batch.problems)
     if text is None:

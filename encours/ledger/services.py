@@ -21,6 +21,7 @@ from encours.core.problems import Problem, Refused, Source
 from encours.core.records import AllocationRecord, Batch, CustomerRecord, DocumentKind, DocumentRecord
 from encours.core.terms import InvalidTerms, PaymentTerms
 from encours.customers.models import Company, Customer
+from encours.formats.bulk import cyclic_gc_paused
 from encours.ledger.models import Allocation, Document, ImportBatch, ImportKind
 
 CHUNK = 5000
@@ -78,7 +79,7 @@ def import_batch(
         raise Refused(batch.problems)
     summary = ImportSummary(filename=batch.file)
     tick = progress or (lambda n: None)
-    with transaction.atomic():
+    with cyclic_gc_paused(), transaction.atomic():
         if ImportBatch.objects.filter(company=company, kind=kind, sha256=digest).exists():
             summary.already_imported = True
             tick(len(batch.documents) + len(batch.allocations))
