@@ -107,7 +107,7 @@ def demo(customers: int, invoices: int, seed: int, as_of: date | None, no_serve:
     with _progress("Loading demo data", customers + invoices) as tick:
         summary, logins = load_demo(customers=customers, invoices=invoices, seed=seed, as_of=as_of, progress=tick)
     if summary.already_imported:
-        click.echo("Demo data already loaded (same size and seed): nothing added.")
+        click.echo("Demo data already loaded: nothing added (delete the database to load another portfolio).")
     else:
         click.echo(
             f"Demo data: {summary.customers_created} customers, {summary.documents_created} documents, "

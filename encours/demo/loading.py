@@ -9,7 +9,7 @@ from django.db import transaction
 
 from encours.customers.models import Company
 from encours.demo.generator import PortfolioSpec, generate
-from encours.ledger.models import ImportKind
+from encours.ledger.models import ImportBatch, ImportKind
 from encours.ledger.services import ImportSummary, import_batch
 
 DEMO_COMPANY = {
@@ -41,9 +41,12 @@ def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress
     digest = hashlib.sha256(repr(spec).encode()).hexdigest()
     with transaction.atomic():
         company = demo_company()
+        logins = ensure_demo_users()
+        if ImportBatch.objects.filter(company=company, kind=ImportKind.DEMO).exists():
+            # loaded on an earlier day or with other sizes: keep it (delete the database to start again)
+            return ImportSummary(filename="demo", already_imported=True), logins
         batch = generate(spec)
         if progress:
             progress(customers)
         summary = import_batch(company, batch, kind=ImportKind.DEMO, digest=digest, progress=progress)
-        logins = ensure_demo_users()
     return summary, logins

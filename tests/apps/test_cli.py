@@ -148,6 +148,8 @@ def test_demo_loads_a_portfolio_without_serving(tmp_path):
     assert "admin" in result.stdout
     answer = json.loads(run(url, "kpi", "--as-of", "2026-06-30", "--format", "json").stdout)
     assert Decimal(answer["outstanding"]) > 0
-    again = run(url, "demo", "--customers", "30", "--invoices", "400", "--seed", "5", "--as-of", "2026-06-30",
+    # the next day, `encours demo` keeps the portfolio it loaded
+    again = run(url, "demo", "--customers", "30", "--invoices", "400", "--seed", "5", "--as-of", "2026-07-01",
                 "--no-serve")
     assert "nothing added" in again.stdout
+    assert json.loads(run(url, "kpi", "--as-of", "2026-06-30", "--format", "json").stdout) == answer
