@@ -45,21 +45,17 @@ def _parse_limits(_ctx, _param, value: str):
 
 @contextmanager
 def _progress(description: str, total: int):
+    """A progress bar on stderr when it is a terminal (or with ENCOURS_PROGRESS=always); yields an advance(n)."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    quiet = not sys.stderr.isatty() and os.environ.get("ENCOURS_PROGRESS") != "always"
+    shown = sys.stderr.isatty() or os.environ.get("ENCOURS_PROGRESS") == "always"
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=None if not quiet else _null_console(), transient=False,
+        console=Console(stderr=True), disable=not shown,
     ) as progress:
         task = progress.add_task(description, total=total)
         yield lambda n: progress.advance(task, n)
-
-
-def _null_console():
-    from rich.console import Console
-
-    return Console(file=open(os.devnull, "w"), force_terminal=False)  # noqa: SIM115
 
 
 @click.group()
@@ -174,11 +170,16 @@ def _run_import(path: Path, read, *, kind, company_id, default_terms, rename, up
         click.echo(f"{path.name} was already imported: nothing changed.")
     else:
         click.echo(
-            f"{path.name}: {summary.customers_created} customers, {summary.documents_created} documents, "
-            f"{summary.allocations_created} allocations imported"
+            f"{path.name}: {_count(summary.customers_created, 'customer')}, "
+            f"{_count(summary.documents_created, 'document')}, "
+            f"{_count(summary.allocations_created, 'allocation')} imported"
             + (f"; {summary.documents_skipped} already known" if summary.documents_skipped else "")
             + (f"; {len(summary.renamed)} duplicate piece numbers suffixed" if summary.renamed else "")
         )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _refuse(problems, path: Path) -> None:
