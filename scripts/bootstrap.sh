@@ -33,4 +33,4 @@ export UV_PYTHON="$PYTHON" UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT="$PW
 if [ -x .venv/bin/python ] && ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     rm -rf .venv
 fi
-.tools/bin/uv sync --frozen --quiet "$@"
+.tools/bin/uv sync --frozen --quiet
