@@ -58,6 +58,18 @@ def _progress(description: str, total: int):
         yield lambda n: progress.advance(task, n)
 
 
+@contextmanager
+def _status(message: str):
+    """A spinner on stderr while a step without a count runs (terminal only)."""
+    from rich.console import Console
+
+    if not (sys.stderr.isatty() or os.environ.get("ENCOURS_PROGRESS") == "always"):
+        yield
+        return
+    with Console(stderr=True).status(message):
+        yield
+
+
 @click.group()
 @click.version_option(package_name="encours")
 def main() -> None:
@@ -148,7 +160,8 @@ def _run_import(path: Path, read, *, kind, company_id, default_terms, rename, up
     from encours.ledger import services
 
     data = path.read_bytes()
-    batch = read(data, path.name)
+    with _status(f"Reading and checking {path.name} ({len(data) / 2**20:.1f} MB)"):
+        batch = read(data, path.name)
     if batch.problems:
         _refuse(batch.problems, path)
     try:
