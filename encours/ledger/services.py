@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from encours.core.money import cents_to_decimal, decimal_to_cents
@@ -84,7 +84,15 @@ def import_batch(
             summary.already_imported = True
             tick(len(batch.documents) + len(batch.allocations))
             return summary
-        record = ImportBatch.objects.create(company=company, kind=kind, filename=batch.file[:255], sha256=digest)
+        try:
+            with transaction.atomic():
+                record = ImportBatch.objects.create(
+                    company=company, kind=kind, filename=batch.file[:255], sha256=digest
+                )
+        except IntegrityError:
+            # the same file, imported at the same moment by someone else, committed first
+            summary.already_imported = True
+            return summary
         customers = _save_customers(company, batch, summary, update_customers)
         problems: list[Problem] = []
         _save_documents(
