@@ -137,8 +137,10 @@ def _save_customers(company: Company, batch: Batch, summary: ImportSummary, upda
         customer = Customer(company=company, code=code, **_customer_values(rec))
         customer.compact_identifiers()
         new.append(customer)
-    for chunk in _chunks(new):
-        Customer.objects.bulk_create(chunk)
+    _insert_customers(new)
+    for chunk in _chunks([c.code for c in new]):
+        for customer in Customer.objects.filter(company=company, code__in=chunk).only("id", "code", "payment_terms"):
+            existing[customer.code] = customer
     summary.customers_created = len(new)
     if update:
         for code, rec in wanted.items():
@@ -150,9 +152,7 @@ def _save_customers(company: Company, batch: Batch, summary: ImportSummary, upda
                 for k, v in values.items():
                     setattr(c, k, v)
                 c.save()
-    result = {c.code: (c.id, c.payment_terms) for c in existing.values()}
-    result.update({c.code: (c.id, c.payment_terms) for c in new})
-    return result
+    return {c.code: (c.id, c.payment_terms) for c in existing.values()}
 
 
 def _due_date(doc: DocumentRecord, terms_code: str, default: PaymentTerms, cache: dict) -> date:
@@ -265,23 +265,39 @@ DOCUMENT_COLUMNS = (
 
 
 def _insert_documents(rows: list[tuple], tick: Progress) -> None:
-    """Bulk insert: COPY on PostgreSQL, multi-row INSERT statements on SQLite (inside the caller's transaction)."""
-    table = Document._meta.db_table
-    columns = ", ".join(DOCUMENT_COLUMNS)
+    _insert_rows(Document._meta.db_table, DOCUMENT_COLUMNS, rows, tick)
+
+
+def _insert_customers(customers: list[Customer]) -> None:
+    """New customers without one model save each (Django's bulk_create costs 0.15 ms a row to compile)."""
+    fields = [f for f in Customer._meta.concrete_fields if not f.primary_key]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = []
+    for customer in customers:
+        customer.created_at = customer.updated_at = now
+        rows.append(tuple(getattr(customer, f.attname) for f in fields))
+    _insert_rows(Customer._meta.db_table, tuple(f.column for f in fields), rows, lambda n: None)
+
+
+def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple], tick: Progress) -> None:
+    """Bulk insert: COPY on PostgreSQL, multi-row INSERT statements on SQLite (inside the caller's transaction).
+
+    Values must already be as the backend stores them (SQLite: ISO text for dates and times)."""
+    names = ", ".join(columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for chunk in _chunks(rows, 20_000):
                     for row in chunk:
                         copy.write_row(row)
                     tick(len(chunk))
             return
-        one = "(" + ", ".join(["?"] * len(DOCUMENT_COLUMNS)) + ")"
-        per_statement = 2000  # SQLite 3.32+ takes up to 32,766 parameters in one statement
+        one = "(" + ", ".join(["?"] * len(columns)) + ")"
+        per_statement = 30_000 // len(columns)  # SQLite 3.32+ takes up to 32,766 parameters in one statement
         raw = cursor.cursor  # the sqlite3 cursor: Django's wrapper would rewrite every %s
         for chunk in _chunks(rows, per_statement * 5):
             for part in _chunks(chunk, per_statement):
-                sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(part))
+                sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(part))
                 raw.execute(sql, [value for row in part for value in row])
             tick(len(chunk))
 
