@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from encours.ledger.models import Allocation, CreditNote, Document, ImportBatch, Invoice, Payment
+from encours.ledger.models import Allocation, CreditNote, ImportBatch, Invoice, Payment
 
 
 class AllocationInline(admin.TabularInline):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from encours.core.money import cents_to_decimal, decimal_to_cents
 from encours.core.problems import Problem, Refused, Source
-from encours.core.records import AllocationRecord, Batch, CustomerRecord, DocumentKind, DocumentRecord
+from encours.core.records import Batch, CustomerRecord, DocumentKind, DocumentRecord
 from encours.core.terms import InvalidTerms, PaymentTerms
 from encours.customers.models import Company, Customer
 from encours.formats.bulk import cyclic_gc_paused

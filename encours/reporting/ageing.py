@@ -16,12 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db import connection, transaction
 
 from encours.core.ageing import DEFAULT_BUCKETS, Bucket, bucket_for
-from encours.core.money import cents_to_decimal
 from encours.customers.models import Company, Customer
 
 
@@ -57,9 +55,6 @@ class AgedBalanceReport:
     @property
     def overdue(self) -> int:
         return sum(c for c, b in zip(self.totals, self.buckets) if b.is_overdue)
-
-    def amount(self, cents: int) -> Decimal:
-        return cents_to_decimal(cents)
 
 
 SIGNED_OPEN = "(CASE WHEN d.kind = 'invoice' THEN d.amount - d.allocated ELSE d.allocated - d.amount END)"

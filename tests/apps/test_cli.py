@@ -7,7 +7,6 @@ import subprocess
 import sys
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
