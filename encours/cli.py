@@ -44,7 +44,7 @@ def _parse_limits(_ctx, _param, value: str):
 
 
 @contextmanager
-def _progress(description: str, total: int):
+def _progress(description: str, total: int | None):
     """A progress bar on stderr when it is a terminal (or with ENCOURS_PROGRESS=always); yields an advance(n)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -112,7 +112,7 @@ def demo(customers: int, invoices: int, seed: int, as_of: date | None, no_serve:
     from encours.demo.loading import load_demo
 
     as_of = as_of or date.today()
-    with _progress("Loading demo data", customers + invoices) as tick:
+    with _progress("Loading demo data (documents and allocations)", None) as tick:
         summary, logins = load_demo(customers=customers, invoices=invoices, seed=seed, as_of=as_of, progress=tick)
     if summary.already_imported:
         click.echo("Demo data already loaded: nothing added (delete the database to load another portfolio).")

@@ -46,7 +46,5 @@ def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress
             # loaded on an earlier day or with other sizes: keep it (delete the database to start again)
             return ImportSummary(filename="demo", already_imported=True), logins
         batch = generate(spec)
-        if progress:
-            progress(customers)
         summary = import_batch(company, batch, kind=ImportKind.DEMO, digest=digest, progress=progress)
     return summary, logins
