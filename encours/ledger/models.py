@@ -92,7 +92,7 @@ class Document(models.Model):
             # Covers the aged balance: the report reads this index alone, in customer order.
             models.Index(
                 fields=["company", "currency", "customer", "due_date", "kind", "document_date", "closed_on",
-                        "last_allocated_on", "amount", "allocated"],
+                        "amount", "allocated"],
                 name="document_ageing",
             ),
             models.Index(fields=["company", "kind", "document_date"], name="document_kind_date"),

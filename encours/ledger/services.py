@@ -101,8 +101,7 @@ def import_batch(
         if not problems and batch.allocations:
             _save_allocations(company, batch, record, summary, problems, tick)
         if problems:
-            transaction.set_rollback(True)
-            raise Refused(problems)
+            raise Refused(problems)  # leaving the atomic block by an exception rolls everything back
         record.customers_created = summary.customers_created
         record.documents_created = summary.documents_created
         record.allocations_created = summary.allocations_created
@@ -110,7 +109,7 @@ def import_batch(
     return summary
 
 
-CUSTOMER_FIELDS = ("name", "kind", "siren", "siret", "vat_number", "country", "segment", "email", "phone", "address")
+CUSTOMER_FIELDS = ("name", "siren", "siret", "vat_number", "country", "segment", "email", "phone", "address")
 
 
 def _customer_values(rec: CustomerRecord) -> dict:
@@ -171,10 +170,10 @@ def _existing_keys(company: Company, keys: list[str]) -> dict[str, tuple]:
     found = {}
     for chunk in _chunks(keys):
         rows = Document.objects.filter(company=company, source_key__in=chunk).values_list(
-            "source_key", "id", "kind", "amount", "document_date", "customer__code"
+            "source_key", "kind", "amount", "document_date", "customer__code"
         )
-        for key, pk, kind, amount, day, code in rows:
-            found[key] = (pk, kind, amount, day, code)
+        for key, *values in rows:
+            found[key] = tuple(values)
     return found
 
 
@@ -205,7 +204,7 @@ def _save_documents(company, batch, record, customers, default_terms, rename, su
     for doc in batch.documents:
         where = doc.source or Source(batch.file)
         if doc.key in known:
-            _, kind, amount, day, code = known[doc.key]
+            kind, amount, day, code = known[doc.key]
             if (kind, amount, day, code) != (doc.kind.value, doc.amount, doc.document_date, doc.customer_code):
                 problems.append(
                     Problem(where, "number", f"document {doc.number} was imported before with other values "

@@ -28,9 +28,10 @@ def test_a_killed_import_leaves_nothing_and_the_rerun_completes_it_once(database
     time.sleep(4.0)  # here: about 3 s to start and read, 2.5 s to write; the kill lands while writing
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
-    finished = process.returncode == 0  # a machine fast enough to finish before the kill
     after_kill = json.loads(run(database_url, "ageing", "--as-of", "2030-01-01", "--format", "json").stdout)
-    assert after_kill["total"] == (outstanding_in_file(path) if finished else "0.00")  # all or nothing
+    # all or nothing: the kill may also land after the commit, while the process exits
+    assert after_kill["total"] in ("0.00", outstanding_in_file(path))
+    finished = after_kill["total"] != "0.00"
 
     summary = json.loads(run(database_url, "import", "fec", path, "--format", "json").stdout)
     assert summary["already_imported"] if finished else summary["documents_created"] == INVOICES
