@@ -7,6 +7,7 @@ ENCOURS_ALLOWED_HOSTS  comma-separated (default localhost,127.0.0.1)
 """
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from pathlib import Path
 
@@ -36,10 +37,21 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
+    "encours.accounts",
     "encours.customers",
     "encours.ledger",
+    "encours.history",
     "encours.reporting",
+    "encours.imports",
+    "encours.web",
+    "encours.api",
 ]
+if importlib.util.find_spec("django.tasks") is None:  # Django 5.2: the backport provides the framework
+    INSTALLED_APPS.insert(0, "django_tasks")
+
+# Background work (imports, dunning runs) is queued in the database and run by `encours worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -66,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "encours.web.context.encours",
             ],
         },
     },
@@ -96,6 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "fr"
+LOCALE_PATHS = [BASE_DIR / "encours" / "locale"]
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -110,6 +124,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+UPLOADS_DIR = VAR_DIR / "uploads"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -1,0 +1,44 @@
+"""Who may do what: the six roles and the capabilities each one has (DESIGN.md §1).
+
+Pure Python so that views, the API and the permission-matrix test read the same table.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CREDIT_MANAGER = "credit_manager"
+    COLLECTOR = "collector"
+    ACCOUNTANT = "accountant"
+    SALES = "sales"
+    AUDITOR = "auditor"
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # read the ledger and the reports (sales: only their own customers)
+    EXPORT = "export"  # download what one can see as Excel or CSV
+    IMPORT = "import"  # upload accounting files
+    EDIT_CUSTOMERS = "edit_customers"  # terms, segment, collector, account manager, contacts
+    MANAGE_USERS = "manage_users"  # create users, assign roles, deactivate
+
+
+_ALL = frozenset(Capability)
+_READ = frozenset({Capability.VIEW, Capability.EXPORT})
+
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.ADMIN: _ALL,
+    Role.CREDIT_MANAGER: _READ | {Capability.EDIT_CUSTOMERS, Capability.IMPORT},
+    Role.COLLECTOR: _READ,
+    Role.ACCOUNTANT: _READ | {Capability.IMPORT},
+    Role.SALES: _READ,
+    Role.AUDITOR: _READ,
+}
+
+# Roles that see only the customers they are the account manager of.
+SCOPED_TO_OWN_CUSTOMERS = frozenset({Role.SALES})
+
+
+def can(role: Role | None, capability: Capability) -> bool:
+    return role is not None and capability in CAPABILITIES[role]

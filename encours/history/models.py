@@ -1,0 +1,32 @@
+"""The append-only history: who did what, when, to which customer, with the values before and after and why.
+
+Rows are never updated nor deleted (database triggers refuse it): this is the evidence trail.
+"""
+from django.conf import settings
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    IMPORT = "import", "Import"
+    CUSTOMER_CHANGED = "customer_changed", "Customer changed"
+    USER_CHANGED = "user_changed", "User changed"
+
+
+class Event(models.Model):
+    company = models.ForeignKey("customers.Company", on_delete=models.PROTECT, related_name="events")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    summary = models.CharField(max_length=300)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}: {self.summary}"
