@@ -6,8 +6,12 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 
-from encours.customers.models import Company
+from encours.accounts.models import Profile
+from encours.accounts.roles import Role
+
+from encours.customers.models import Company, Customer
 from encours.demo.generator import PortfolioSpec, generate
 from encours.ledger.models import ImportBatch, ImportKind
 from encours.ledger.services import ImportSummary, import_batch
@@ -20,7 +24,18 @@ DEMO_COMPANY = {
     "bic": "AGRIFRPP",
 }
 # Demo only: printed by `encours demo`; a real installation creates its own users.
-DEMO_LOGINS = [("admin", "encours-demo", "administrator")]
+DEMO_PASSWORD = "encours-demo"
+DEMO_USERS = [  # (user name, first name, last name, role)
+    ("admin", "Alice", "Admin", Role.ADMIN),
+    ("credit", "Claire", "Crédit", Role.CREDIT_MANAGER),
+    ("relance1", "Romain", "Relance", Role.COLLECTOR),
+    ("relance2", "Rita", "Recouvre", Role.COLLECTOR),
+    ("compta", "Camille", "Compta", Role.ACCOUNTANT),
+    ("commercial1", "Sacha", "Vente", Role.SALES),
+    ("commercial2", "Sofia", "Affaires", Role.SALES),
+    ("audit", "Aurèle", "Audit", Role.AUDITOR),
+]
+DEMO_LOGINS = [(name, DEMO_PASSWORD, role.value) for name, _first, _last, role in DEMO_USERS]
 
 
 def demo_company() -> Company:
@@ -30,10 +45,26 @@ def demo_company() -> Company:
 
 def ensure_demo_users() -> list[tuple[str, str, str]]:
     users = get_user_model()
-    for username, password, _role in DEMO_LOGINS:
-        if not users.objects.filter(username=username).exists():
-            users.objects.create_superuser(username=username, password=password, email=f"{username}@demo.example")
+    for username, first, last, role in DEMO_USERS:
+        user = users.objects.filter(username=username).first()
+        if user is None:
+            make = users.objects.create_superuser if role == Role.ADMIN else users.objects.create_user
+            user = make(username=username, password=DEMO_PASSWORD, email=f"{username}@demo.example",
+                        first_name=first, last_name=last)
+        Profile.objects.get_or_create(user=user, defaults={"role": role.value})
     return DEMO_LOGINS
+
+
+def assign_demo_staff(company: Company) -> None:
+    """Share the customers between the demo collectors and sales people, in turn by id."""
+    users = get_user_model()
+    by_role = {}
+    for username, _first, _last, role in DEMO_USERS:
+        by_role.setdefault(role, []).append(users.objects.get(username=username).pk)
+    for field, staff in (("collector_id", by_role[Role.COLLECTOR]), ("account_manager_id", by_role[Role.SALES])):
+        for i, pk in enumerate(staff):
+            ids = Customer.objects.filter(company=company).annotate(turn=F("id") % len(staff)).filter(turn=i)
+            Customer.objects.filter(pk__in=ids.values("pk")).update(**{field: pk})
 
 
 def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress=None) -> tuple[ImportSummary, list]:
@@ -47,4 +78,5 @@ def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress
             return ImportSummary(filename="demo", already_imported=True), logins
         batch = generate(spec)
         summary = import_batch(company, batch, kind=ImportKind.DEMO, digest=digest, progress=progress)
+        assign_demo_staff(company)
     return summary, logins

@@ -1,0 +1,22 @@
+"""Filters that remember: a list page without parameters comes back with the user's last ones."""
+from __future__ import annotations
+
+from django.http import HttpResponseRedirect
+
+IGNORED = {"page", "export", "reset"}
+
+
+def remembered_filters(request, key: str) -> HttpResponseRedirect | None:
+    """Store the query string of this list; redirect to the stored one when the page is opened bare."""
+    session_key = f"filters:{key}"
+    if "reset" in request.GET:
+        request.session.pop(session_key, None)
+        return HttpResponseRedirect(request.path)
+    kept = {k: v for k, v in request.GET.lists() if k not in IGNORED}
+    if kept:
+        request.session[session_key] = request.GET.urlencode()
+        return None
+    saved = request.session.get(session_key)
+    if saved and not request.GET:
+        return HttpResponseRedirect(f"{request.path}?{saved}")
+    return None
