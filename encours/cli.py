@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import sys
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import click
+
+from encours.accounts.roles import Role
 
 EXIT_REFUSED = 2
 
@@ -125,7 +129,23 @@ def demo(customers: int, invoices: int, seed: int, as_of: date | None, no_serve:
     for user, password, role in logins:
         click.echo(f"  {user} / {password}  ({role})")
     if not no_serve:
-        _serve(host, port)
+        # Its own session: Ctrl+C stops the server, which then stops the worker gracefully.
+        worker_process = subprocess.Popen([sys.executable, "-m", "encours.cli", "worker"], start_new_session=True)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `kill` too stops the worker with the server
+        try:
+            _serve(host, port)
+        finally:
+            _stop_worker(worker_process)
+
+
+def _stop_worker(process) -> None:
+    if process.poll() is None:
+        process.terminate()  # the worker finishes the task it is running, then exits
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()  # an import cut short is rolled back, and resumed when a worker starts again
+        process.wait()
 
 
 @main.command()
@@ -137,6 +157,26 @@ def serve(host: str, port: int) -> None:
         raise click.UsageError("set ENCOURS_SECRET_KEY before serving (or use `encours demo`)")
     _django()
     _serve(host, port)
+
+
+@main.command()
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds between looks at an empty queue.")
+@click.option("--batch", is_flag=True, help="Run the tasks already queued, then exit.")
+@click.option("--max-tasks", type=click.IntRange(1), help="Exit after running this many tasks.")
+@click.option("--queue-name", default="default", show_default=True, help="Queues to run, comma-separated; * for all.")
+def worker(interval: float, batch: bool, max_tasks: int | None, queue_name: str) -> None:
+    """Run the background tasks (imports from the web page and the API) queued in the database."""
+    _django()
+    from django.core.management import call_command
+
+    from encours.imports.services import resume_interrupted
+
+    resumed = resume_interrupted()
+    if resumed:
+        click.echo(f"Queued again {_count(len(resumed), 'import')} left unfinished by a stopped worker.")
+    call_command("db_worker", interval=interval, batch=batch, max_tasks=max_tasks, queue_name=queue_name,
+                 reload=False, startup_delay=False)
 
 
 def _serve(host: str, port: int) -> None:
@@ -372,6 +412,88 @@ def due_date(code: str, invoice_date: date, kind: str, fmt: str) -> None:
     click.echo(f"{due.isoformat()}  ({parsed.describe('en')})")
     for w in warnings:
         click.echo(f"warning: {w.rule}: {w.message}")
+
+
+# --------------------------------------------------------------------------- users and API tokens
+ROLE_NAMES = [role.value for role in Role]
+
+
+def _find_user(username: str):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        click.echo(f"error: no user named {username!r}", err=True)
+        sys.exit(EXIT_REFUSED)
+    return user
+
+
+@main.group()
+def user() -> None:
+    """Users and their roles."""
+
+
+@user.command(name="add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLE_NAMES))
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option("--email", default="", help="E-mail address.")
+def user_add(username: str, role: str, password_stdin: bool, email: str) -> None:
+    """Create a user with a role (without --password-stdin the user can only use API tokens)."""
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from encours.accounts.models import Profile
+
+    users = get_user_model()
+    if users.objects.filter(username=username).exists():
+        click.echo(f"error: a user named {username!r} already exists (use `encours user set-role`)", err=True)
+        sys.exit(EXIT_REFUSED)
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    new = users(username=username, email=email)
+    if password is not None:
+        try:
+            validate_password(password, new)
+        except ValidationError as error:
+            click.echo(f"error: password refused: {' '.join(error.messages)}", err=True)
+            sys.exit(EXIT_REFUSED)
+    new.set_password(password)  # None: an unusable password
+    with transaction.atomic():
+        new.save()
+        Profile.objects.create(user=new, role=role)
+    click.echo(f"User {username} created ({role}).")
+
+
+@user.command(name="set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLE_NAMES))
+def user_set_role(username: str, role: str) -> None:
+    """Give USERNAME the role ROLE."""
+    _django()
+    from encours.accounts.models import Profile
+
+    found = _find_user(username)
+    Profile.objects.update_or_create(user=found, defaults={"role": role})
+    click.echo(f"User {username} is now {role}.")
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command(name="create")
+@click.argument("username")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+def token_create(username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it; it is shown this once (only its SHA-256 is kept)."""
+    _django()
+    from encours.accounts.access import new_api_token
+
+    click.echo(new_api_token(_find_user(username), name))
 
 
 if __name__ == "__main__":

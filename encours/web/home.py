@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from encours.accounts.roles import Capability
 from encours.core.money import cents_to_decimal
 from encours.reporting.models import Position
+from encours.reporting.positions import subset_kpis
 from encours.web import charts, formatting
 from encours.web.decorators import requires
 from encours.web.labels import bucket_title
@@ -26,7 +27,10 @@ def home(request):
     if fig.customer_ids is not None:
         top = top.filter(customer_id__in=fig.customer_ids)
     top = list(top.order_by("-overdue", "customer_id")[:TOP])
-    kpis = fig.snapshot.kpis if fig.customer_ids is None else {}
+    if fig.customer_ids is None:
+        kpis = fig.snapshot.kpis
+    else:
+        kpis = subset_kpis(fig.snapshot, company, fig.customer_ids).as_dict()
     ageing_url = reverse("ageing")
     titles = [bucket_title(b) for b in fig.buckets]
     chart = charts.ageing_bars(
