@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ STANDARD_COLUMNS = (
 DEBIT_CREDIT = ("Debit", "Credit")
 AMOUNT_DIRECTION = ("Montant", "Sens")
 MIN_COLUMNS = 18
+PROGRESS_EVERY = 20_000  # lines between two progress reports
 MAX_AMOUNT = Decimal(10) ** 16  # DecimalField(max_digits=18, decimal_places=2)
 ZERO = Decimal("0")
 
@@ -76,19 +78,21 @@ class _Row:
         return v["JournalCode"], v["EcritureNum"], v["EcritureDate"], v["PieceRef"]
 
 
-def read_fec(data: bytes, filename: str, *, account_prefixes: tuple[str, ...] = ("411",)) -> Batch:
+def read_fec(data: bytes, filename: str, *, account_prefixes: tuple[str, ...] = ("411",),
+             progress: Callable[[int, int], None] | None = None) -> Batch:
     """Read a FEC export: customers, invoices, credit notes and payments on the customer accounts.
 
     Customer lines are those whose CompteNum starts with one of ``account_prefixes``. A line's amount
     is Debit - Credit: positive, an invoice; negative, a credit note when its entry also has a class-7
     line (a sale reversed), a payment otherwise. Lettered lines (EcritureLet) are allocated oldest
     first within each (customer, letter) group. Problems are collected, never raised.
+    ``progress(lines_read, lines_in_file)`` is called every ``PROGRESS_EVERY`` lines.
     """
     with cyclic_gc_paused():
-        return _read(data, filename, account_prefixes)
+        return _read(data, filename, account_prefixes, progress)
 
 
-def _read(data: bytes, filename: str, account_prefixes: tuple[str, ...]) -> Batch:
+def _read(data: bytes, filename: str, account_prefixes: tuple[str, ...], progress) -> Batch:
     batch = Batch(filename)
     text = _decode(data, filename, batch.problems)
     if text is None:
@@ -102,10 +106,14 @@ def _read(data: bytes, filename: str, account_prefixes: tuple[str, ...]) -> Batc
         return batch
     names, getter = tuple(header.index), itemgetter(*header.index.values())
     dates, amounts = _Cache(), _Cache()
-    rows = [
-        _read_line(line, Source(filename, number), header, names, getter, dates, amounts, batch.problems)
-        for number, line in lines[1:]
-    ]
+    body, rows = lines[1:], []
+    for start in range(0, len(body), PROGRESS_EVERY):
+        rows.extend(
+            _read_line(line, Source(filename, number), header, names, getter, dates, amounts, batch.problems)
+            for number, line in body[start : start + PROGRESS_EVERY]
+        )
+        if progress is not None:
+            progress(min(start + PROGRESS_EVERY, len(body)), len(body))
     _build(batch, [row for row in rows if row is not None], account_prefixes)
     return batch
 

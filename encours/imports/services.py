@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -169,8 +170,21 @@ def _run(job: ImportJob) -> None:
 
 def _read(job: ImportJob, data: bytes) -> Batch:
     if job.kind == JobKind.FEC:
-        return read_fec(data, job.filename)
+        return read_fec(data, job.filename, progress=_reading_progress(job))
     return read_csv(data, job.filename, load_mapping(job.mapping))
+
+
+def _reading_progress(job: ImportJob):
+    """Write the lines read so far to the job, at most twice a second (before the import's transaction)."""
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done == total:
+            last[0] = now
+            ImportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+
+    return report
 
 
 def _refuse(job: ImportJob, problems: list[Problem]) -> None:
