@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from the package, not from a CDN
     "encours.accounts",
     "encours.customers",
     "encours.ledger",

@@ -23,6 +23,7 @@ from encours.core.terms import InvalidTerms, PaymentTerms
 from encours.customers.models import Company, Customer
 from encours.formats.bulk import cyclic_gc_paused
 from encours.ledger.models import Allocation, Document, ImportBatch, ImportKind
+from encours.reporting.positions import bump_revision
 
 CHUNK = 5000
 Progress = Callable[[int], None]
@@ -106,6 +107,8 @@ def import_batch(
         record.documents_created = summary.documents_created
         record.allocations_created = summary.allocations_created
         record.save(update_fields=["customers_created", "documents_created", "allocations_created"])
+        if summary.documents_created or summary.allocations_created:
+            bump_revision(company)  # inserts send no signal: stored positions are now out of date
     return summary
 
 
@@ -349,6 +352,9 @@ def _save_allocations(company, batch, record, summary, problems, tick) -> None:
 
 def allocate(debit: Document, credit: Document, amount: Decimal, on: date) -> Allocation:
     """Settle ``amount`` of invoice ``debit`` with ``credit``; the database refuses more than is open."""
-    return Allocation.objects.create(
-        company_id=debit.company_id, debit=debit, credit=credit, amount=amount, date=max(on, debit.document_date)
-    )
+    with transaction.atomic():
+        allocation = Allocation.objects.create(
+            company_id=debit.company_id, debit=debit, credit=credit, amount=amount, date=max(on, debit.document_date)
+        )
+        bump_revision(debit.company_id)
+    return allocation

@@ -14,6 +14,7 @@ The same rules in pure Python are ``encours.core.ageing.age_items``; tests check
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -115,8 +116,12 @@ def aged_balance(
          WHERE a.company_id = %(company)s AND a.date > %(as_of)s AND d.document_date <= %(as_of)s
            AND d.currency = %(currency)s {where_customer}
          GROUP BY d.customer_id, d.due_date"""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    # On PostgreSQL one transaction gives both queries the same snapshot. On SQLite every transaction takes
+    # the write lock (IMMEDIATE mode), so a report would wait for a running import: the two reads run in
+    # autocommit, and a write committed between them can only concern allocations dated after ``as_of``.
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
+        if postgres:
             # one hash table of customers x buckets; the 4 MB default would spill it to disk on big ledgers
             cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(scan, params)

@@ -54,11 +54,21 @@ class Kpis:
         }
 
 
-def sales_by_period(company: Company, currency: str, periods: list[tuple[date, date]]) -> list[int]:
-    """Invoices less credit notes (cents) dated within each (first, last) period, both inclusive."""
+def sales_by_period(
+    company: Company, currency: str, periods: list[tuple[date, date]], *, customer_ids: list[int] | None = None
+) -> list[int]:
+    """Invoices less credit notes (cents) dated within each (first, last) period, both inclusive.
+
+    ``customer_ids``: only these customers' documents (None: every customer)."""
     if not periods:
         return []
+    if customer_ids is not None and not customer_ids:
+        return [0] * len(periods)
     params: dict = {"company": company.id, "currency": currency}
+    where_customer = ""
+    if customer_ids is not None:
+        params.update({f"c{i}": cid for i, cid in enumerate(customer_ids)})
+        where_customer = "AND customer_id IN (" + ", ".join(f"%(c{i})s" for i in range(len(customer_ids))) + ")"
     columns = []
     for i, (first, last) in enumerate(periods):
         params[f"f{i}"], params[f"l{i}"] = first, last
@@ -71,7 +81,7 @@ def sales_by_period(company: Company, currency: str, periods: list[tuple[date, d
     sql = f"""
         SELECT {', '.join(columns)} FROM ledger_document
          WHERE company_id = %(company)s AND currency = %(currency)s AND kind IN ('invoice', 'credit_note')
-           AND document_date >= %(first)s AND document_date <= %(last)s"""
+           AND document_date >= %(first)s AND document_date <= %(last)s {where_customer}"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -84,14 +94,17 @@ def compute_kpis(
     *,
     report: AgedBalanceReport | None = None,
     period_days: int = DSO_PERIOD_DAYS,
+    customer_ids: list[int] | None = None,
 ) -> Kpis:
-    report = report or aged_balance(company, as_of, DEFAULT_BUCKETS)
+    """KPIs of ``company`` at ``as_of``; of the given customers only when ``customer_ids`` is not None
+    (then a given ``report`` must cover those customers alone)."""
+    report = report or aged_balance(company, as_of, DEFAULT_BUCKETS, customer_ids=customer_ids)
     currency = report.currency
     outstanding = cents_to_decimal(report.total)
     overdue = cents_to_decimal(report.overdue)
     dso_period = (as_of - timedelta(days=period_days - 1), as_of)
     countback = kpi.countback_periods(as_of, COUNTBACK_MONTHS)
-    sales = sales_by_period(company, currency, [dso_period, *countback])
+    sales = sales_by_period(company, currency, [dso_period, *countback], customer_ids=customer_ids)
     period_sales = cents_to_decimal(sales[0])
     monthly = [((last - first).days + 1, cents_to_decimal(s)) for (first, last), s in zip(countback, sales[1:])]
     balances = [cents_to_decimal(c.total) for c in report.customers]
