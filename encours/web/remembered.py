@@ -12,9 +12,11 @@ def remembered_filters(request, key: str) -> HttpResponseRedirect | None:
     if "reset" in request.GET:
         request.session.pop(session_key, None)
         return HttpResponseRedirect(request.path)
-    kept = {k: v for k, v in request.GET.lists() if k not in IGNORED}
+    kept = request.GET.copy()
+    for key in IGNORED:
+        kept.pop(key, None)
     if kept:
-        request.session[session_key] = request.GET.urlencode()
+        request.session[session_key] = kept.urlencode()
         return None
     saved = request.session.get(session_key)
     if saved and not request.GET:
