@@ -5,8 +5,10 @@ Every endpoint needs a bearer token or a session (``auth.AUTH``) and checks the 
 """
 from ninja import NinjaAPI, Router
 
+from encours.accounts.roles import Capability
 from encours.api import customers, documents, errors, imports, reports
 from encours.api.auth import AUTH
+from encours.web.decorators import requires
 
 api = NinjaAPI(
     title="Encours API",
@@ -15,6 +17,8 @@ api = NinjaAPI(
                 "(`encours token create USERNAME`) or a logged-in session.",
     urls_namespace="api",
     auth=AUTH,
+    # the description and its browser are for users with a role, like everything else (log in first)
+    docs_decorator=requires(Capability.VIEW),
 )
 errors.install(api)
 for module in (customers, documents, reports, imports):

@@ -115,7 +115,10 @@ def ageing_items(request):
         "bucket_title": bucket_title(buckets[selected]) if selected is not None else "",
         "currency": company.currency,
         "page": page,
-        "items": [{"doc": d, "open": amounts[d.id], "days_late": (as_of - d.due_date).days if d.is_debit and d.due_date < as_of else None}
-                  for d in docs],
+        "items": [
+            {"doc": d, "open": amounts[d.id], "amount": d.amount if d.is_debit else -d.amount,
+             "days_late": (as_of - d.due_date).days if d.is_debit and d.due_date < as_of else None}
+            for d in docs
+        ],
         "query": query.urlencode(),
     })

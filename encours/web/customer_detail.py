@@ -21,7 +21,7 @@ from encours.web.labels import bucket_title, terms_in_words
 from encours.web.scope import company_for
 
 ITEMS_PER_PAGE = 100
-TIMELINE = 40
+TIMELINE = 25
 
 
 @dataclass

@@ -566,7 +566,9 @@ def test_an_unknown_path_under_the_api_is_a_json_404(db):
 
 
 def test_the_openapi_description_lists_every_path_with_tags_and_summaries(db):
-    response = Client().get("/api/openapi.json")
+    client = Client()
+    client.force_login(make_user("reader", Role.AUDITOR))
+    response = client.get("/api/openapi.json")
     assert response.status_code == 200
     schema = json.loads(response.content)
     assert set(schema["paths"]) == {
@@ -579,9 +581,13 @@ def test_the_openapi_description_lists_every_path_with_tags_and_summaries(db):
     assert set(schema["components"]["securitySchemes"]) == {"BearerToken", "Session"}
 
 
-def test_the_api_docs_page_is_served(db):
-    response = Client().get("/api/docs")
+def test_the_api_docs_page_is_served_to_users_with_a_role_from_local_files(db):
+    assert Client().get("/api/docs").status_code == 302  # to the log-in page
+    client = Client()
+    client.force_login(make_user("reader", Role.AUDITOR))
+    response = client.get("/api/docs")
     assert response.status_code == 200 and b"openapi.json" in response.content
+    assert b"/static/ninja/swagger-ui-bundle.js" in response.content and b"cdn." not in response.content
 
 
 # --------------------------------------------------------------------------- queries

@@ -58,8 +58,6 @@ PUBLIC = {
     "login": 200,
     "logout": 405,  # POST only: a GET must not log anybody out
     "set_language": 302,  # i18n/setlang/: stores the language, back to ``next``
-    "api:openapi-json": 200,  # the API's description: no data
-    "api:openapi-view": 200,  # Swagger page over it
     "api:api-root": 404,  # django-ninja's placeholder at /api/ (it only serves to reverse the prefix)
     "api:unknown_path": 404,  # the API's JSON 404 for any path no operation answers
 }
@@ -151,7 +149,9 @@ def project_routes(patterns=None) -> tuple[list[Route], list[str]]:
         operations = schema_paths.get(_openapi_path(route)) if is_api else None
         if not operations:  # a page, or an API view outside the OpenAPI description (docs, catch-all)
             capability = getattr(pattern.callback, "required_capability", None)
-            routes.setdefault(("GET", route), Route(is_api, "GET", route, name, capability, 200))
+            # the API's description and docs are guarded like pages (log-in redirect), by @requires
+            page_like = capability is not None
+            routes.setdefault(("GET", route), Route(is_api and not page_like, "GET", route, name, capability, 200))
             continue
         for method, operation in operations.items():
             method = method.upper()
