@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from encours.accounts.models import Profile
 from encours.accounts.roles import Role
@@ -15,6 +16,7 @@ from encours.customers.models import Company, Customer
 from encours.demo.generator import PortfolioSpec, generate
 from encours.ledger.models import ImportBatch, ImportKind
 from encours.ledger.services import ImportSummary, import_batch
+from encours.reporting.positions import current_snapshot
 
 DEMO_COMPANY = {
     "name": "Démo Distribution SAS",
@@ -79,4 +81,5 @@ def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress
         batch = generate(spec)
         summary = import_batch(company, batch, kind=ImportKind.DEMO, digest=digest, progress=progress)
         assign_demo_staff(company)
+    current_snapshot(company, timezone.localdate())  # the home page's figures, ready before the first visit
     return summary, logins

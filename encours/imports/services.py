@@ -27,6 +27,7 @@ from encours.core.records import Batch, DocumentKind
 from encours.core.terms import InvalidTerms, PaymentTerms
 from encours.formats.csv import KIND_NAMES, load_mapping, read_csv
 from encours.formats.fec import read_fec
+from encours.reporting.positions import current_snapshot
 from encours.history.models import Event, EventKind
 from encours.history.services import record
 from encours.imports.models import MAX_STORED_PROBLEMS, ImportJob, JobKind, JobStatus, Phase
@@ -134,6 +135,9 @@ def run_job(job_id: int) -> None:
             status=JobStatus.FAILED, phase="", error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
         )
         raise
+    if ImportJob.objects.filter(pk=job_id, status=JobStatus.DONE).exists():
+        # Today's figures for the pages, built here rather than by the first person to open one.
+        current_snapshot(job.company, timezone.localdate())
 
 
 def _run(job: ImportJob) -> None:
