@@ -34,3 +34,5 @@ if [ -x .venv/bin/python ] && ! .venv/bin/python -c 'import sys; sys.exit(sys.ve
     rm -rf .venv
 fi
 .tools/bin/uv sync --frozen --quiet
+# The French catalog is compiled here, with Babel (a locked dependency): no GNU gettext needed.
+.venv/bin/python scripts/compile_messages.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from encours.core.records import CustomerKind
 from encours.core.terms import InvalidTerms, PaymentTerms
@@ -28,20 +29,21 @@ def validate_terms(code: str) -> None:
 class Company(models.Model):
     """The creditor: the company whose receivables Encours watches."""
 
-    name = models.CharField(max_length=200)
-    siren = models.CharField("SIREN", max_length=9, blank=True, validators=[validate_siren])
-    address = models.TextField(blank=True)
-    iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validate_iban])
-    bic = models.CharField("BIC", max_length=11, blank=True)
-    currency = models.CharField(max_length=3, default="EUR")
+    name = models.CharField(_("name"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    address = models.TextField(_("address"), blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
     default_terms = models.CharField(
-        max_length=20, default="net:30", validators=[validate_terms],
+        _("default payment terms"), max_length=20, default="net:30", validators=[validate_terms],
         help_text="Terms for customers without their own (net:30 is the French legal default).",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "companies"
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
 
     def __str__(self) -> str:
         return self.name
@@ -53,53 +55,71 @@ class Company(models.Model):
 
 
 class PayerProfile(models.TextChoices):
-    UNKNOWN = "unknown", "Unknown"
-    GOOD = "good", "Good payer"
-    SLOW = "slow", "Slow payer"
-    LITIGIOUS = "litigious", "Litigious"
-    INSOLVENT = "insolvent", "Insolvent"
+    UNKNOWN = "unknown", _("Unknown")
+    GOOD = "good", _("Good payer")
+    SLOW = "slow", _("Slow payer")
+    LITIGIOUS = "litigious", _("Litigious")
+    INSOLVENT = "insolvent", _("Insolvent")
 
 
 class CustomerStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    WATCH = "watch", "Under watch"
-    BLOCKED = "blocked", "Blocked"
-    LITIGATION = "litigation", "In litigation"
-    INSOLVENCY = "insolvency", "In insolvency proceedings"
+    OPEN = "open", _("Open")
+    WATCH = "watch", _("Under watch")
+    BLOCKED = "blocked", _("Blocked")
+    LITIGATION = "litigation", _("In litigation")
+    INSOLVENCY = "insolvency", _("In insolvency proceedings")
+
+
+CUSTOMER_KIND_LABELS = {
+    CustomerKind.BUSINESS: _("Business"),
+    CustomerKind.PUBLIC: _("Public"),
+    CustomerKind.CONSUMER: _("Consumer"),
+}
 
 
 class Customer(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="customers")
-    code = models.CharField(max_length=40, help_text="Account code (CompAuxNum in a FEC).")
-    name = models.CharField(max_length=200)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="customers",
+                                verbose_name=_("company"))
+    code = models.CharField(_("code"), max_length=40, help_text="Account code (CompAuxNum in a FEC).")
+    name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
-        max_length=10, choices=[(k.value, k.value.title()) for k in CustomerKind], default=CustomerKind.BUSINESS
+        _("kind"), max_length=10, choices=[(k.value, CUSTOMER_KIND_LABELS[k]) for k in CustomerKind],
+        default=CustomerKind.BUSINESS,
     )
-    siren = models.CharField("SIREN", max_length=9, blank=True, validators=[validate_siren])
-    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
-    vat_number = models.CharField("VAT number", max_length=20, blank=True, validators=[validate_vat_number])
-    country = models.CharField(max_length=2, default="FR")
-    segment = models.CharField(max_length=60, blank=True)
-    payer_profile = models.CharField(max_length=12, choices=PayerProfile.choices, default=PayerProfile.UNKNOWN)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True, validators=[validate_vat_number])
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    segment = models.CharField(_("segment"), max_length=60, blank=True)
+    payer_profile = models.CharField(
+        _("payer profile"), max_length=12, choices=PayerProfile.choices, default=PayerProfile.UNKNOWN
+    )
     payment_terms = models.CharField(
-        max_length=20, blank=True, validators=[validate_terms], help_text="Empty: the company's default terms."
+        _("payment terms"), max_length=20, blank=True, validators=[validate_terms],
+        help_text="Empty: the company's default terms.",
     )
-    payment_method = models.CharField(max_length=30, blank=True)
-    status = models.CharField(max_length=12, choices=CustomerStatus.choices, default=CustomerStatus.OPEN)
+    payment_method = models.CharField(_("payment method"), max_length=30, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CustomerStatus.choices, default=CustomerStatus.OPEN
+    )
     account_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_customers"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_customers",
+        verbose_name=_("account manager"),
     )
     collector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="collected_customers"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="collected_customers",
+        verbose_name=_("collector"),
     )
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    address = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         constraints = [models.UniqueConstraint(fields=["company", "code"], name="customer_code_unique_per_company")]
         indexes = [models.Index(fields=["company", "name"]), models.Index(fields=["company", "siren"])]
         ordering = ["name"]
@@ -121,18 +141,23 @@ class Customer(models.Model):
 
 
 class ContactRole(models.TextChoices):
-    BILLING = "billing", "Billing"
-    ACCOUNTS_PAYABLE = "accounts_payable", "Accounts payable"
-    DECISION_MAKER = "decision_maker", "Decision maker"
-    OTHER = "other", "Other"
+    BILLING = "billing", _("Billing")
+    ACCOUNTS_PAYABLE = "accounts_payable", _("Accounts payable")
+    DECISION_MAKER = "decision_maker", _("Decision maker")
+    OTHER = "other", _("Other")
 
 
 class Contact(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
-    role = models.CharField(max_length=20, choices=ContactRole.choices, default=ContactRole.BILLING)
-    name = models.CharField(max_length=200, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts",
+                                 verbose_name=_("customer"))
+    role = models.CharField(_("role"), max_length=20, choices=ContactRole.choices, default=ContactRole.BILLING)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
 
     def __str__(self) -> str:
         return f"{self.name or self.email} ({self.get_role_display()})"

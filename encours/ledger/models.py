@@ -14,64 +14,73 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from encours.core.records import DocumentKind
 from encours.customers.models import Company, Customer
 from encours.ledger.fields import AmountField
 
 KIND_CHOICES = [
-    (DocumentKind.INVOICE.value, "Invoice"),
-    (DocumentKind.CREDIT_NOTE.value, "Credit note"),
-    (DocumentKind.PAYMENT.value, "Payment"),
+    (DocumentKind.INVOICE.value, _("Invoice")),
+    (DocumentKind.CREDIT_NOTE.value, _("Credit note")),
+    (DocumentKind.PAYMENT.value, _("Payment")),
 ]
 
 
 class ImportKind(models.TextChoices):
-    FEC = "fec", "FEC"
-    CSV = "csv", "CSV"
-    DEMO = "demo", "Demo data"
+    FEC = "fec", _("FEC")
+    CSV = "csv", _("CSV")
+    DEMO = "demo", _("Demo data")
 
 
 class ImportBatch(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="imports")
-    kind = models.CharField(max_length=10, choices=ImportKind.choices)
-    filename = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    customers_created = models.PositiveIntegerField(default=0)
-    documents_created = models.PositiveIntegerField(default=0)
-    allocations_created = models.PositiveIntegerField(default=0)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="imports", verbose_name=_("company"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    customers_created = models.PositiveIntegerField(_("customers created"), default=0)
+    documents_created = models.PositiveIntegerField(_("documents created"), default=0)
+    allocations_created = models.PositiveIntegerField(_("allocations created"), default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["company", "kind", "sha256"], name="import_file_once_per_company")
         ]
-        verbose_name_plural = "import batches"
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class Document(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="documents")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="documents")
-    kind = models.CharField(max_length=12, choices=KIND_CHOICES)
-    number = models.CharField(max_length=60)
-    document_date = models.DateField()
-    due_date = models.DateField(help_text="Computed from the terms; for a credit, its own date.")
-    amount = AmountField(help_text="Including VAT, positive.")
-    currency = models.CharField(max_length=3, default="EUR")
-    amount_excl_tax = AmountField(null=True, blank=True)
-    label = models.CharField(max_length=255, blank=True)
-    payment_method = models.CharField(max_length=30, blank=True)
-    allocated = AmountField(default=0, editable=False, help_text="Kept by the database from the allocations.")
-    last_allocated_on = models.DateField(null=True, blank=True, editable=False)
-    closed_on = models.DateField(null=True, blank=True, editable=False, help_text="Date it was fully settled.")
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
-    source_key = models.CharField(max_length=120)
-    created_at = models.DateTimeField(auto_now_add=True)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="documents",
+                                verbose_name=_("company"))
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="documents",
+                                 verbose_name=_("customer"))
+    kind = models.CharField(_("kind"), max_length=12, choices=KIND_CHOICES)
+    number = models.CharField(_("number"), max_length=60)
+    document_date = models.DateField(_("document date"))
+    due_date = models.DateField(_("due date"), help_text="Computed from the terms; for a credit, its own date.")
+    amount = AmountField(_("amount"), help_text="Including VAT, positive.")
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    amount_excl_tax = AmountField(_("amount excluding tax"), null=True, blank=True)
+    label = models.CharField(_("label"), max_length=255, blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=30, blank=True)
+    allocated = AmountField(_("allocated"), default=0, editable=False,
+                            help_text="Kept by the database from the allocations.")
+    last_allocated_on = models.DateField(_("last allocated on"), null=True, blank=True, editable=False)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False,
+                                 help_text="Date it was fully settled.")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="documents",
+                              verbose_name=_("import batch"))
+    source_key = models.CharField(_("source key"), max_length=120)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="document_amount_positive"),
             models.CheckConstraint(
@@ -126,6 +135,8 @@ class Invoice(Document):
 
     class Meta:
         proxy = True
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
 
 
 class CreditNote(Document):
@@ -133,6 +144,8 @@ class CreditNote(Document):
 
     class Meta:
         proxy = True
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
 
 
 class Payment(Document):
@@ -140,6 +153,8 @@ class Payment(Document):
 
     class Meta:
         proxy = True
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
 
 
 class Allocation(models.Model):
@@ -148,15 +163,21 @@ class Allocation(models.Model):
     Allocations are inserted or deleted, never edited (a database trigger refuses updates).
     """
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="allocations")
-    debit = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="allocations_as_debit")
-    credit = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="allocations_as_credit")
-    amount = AmountField()
-    date = models.DateField(help_text="From this date on the invoice is settled by this amount.")
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations")
-    created_at = models.DateTimeField(auto_now_add=True)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="allocations",
+                                verbose_name=_("company"))
+    debit = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="allocations_as_debit",
+                              verbose_name=_("invoice"))
+    credit = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="allocations_as_credit",
+                               verbose_name=_("credit note or payment"))
+    amount = AmountField(_("amount"))
+    date = models.DateField(_("date"), help_text="From this date on the invoice is settled by this amount.")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations",
+                              verbose_name=_("import batch"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
             models.CheckConstraint(condition=~Q(debit=models.F("credit")), name="allocation_two_documents"),
