@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the benchmarks at the sizes of the issue on SQLite and PostgreSQL: bash bench/run.sh [--customers N --items M]
 # Results are printed as JSON lines and appended to bench/results.jsonl; copy the figures to bench/RESULTS.md.
+# With ENCOURS_TEST_POSTGRES_URL set, its server is used instead of a private one (whose data go with it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
@@ -11,5 +12,6 @@ start_postgres
 for engine in sqlite postgresql; do
     .venv/bin/python bench/ageing_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
     .venv/bin/python bench/import_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
+    .venv/bin/python bench/pages_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
 done
 .venv/bin/python -c 'from bench.common import machine; print("machine:", machine())'
