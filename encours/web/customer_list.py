@@ -116,9 +116,10 @@ def _row(c, as_of):
 def _segments(company) -> list[str]:
     from encours.customers.models import Customer
 
-    return sorted(
-        s for s in Customer.objects.filter(company=company).exclude(segment="")
-        .values_list("segment", flat=True).distinct()
+    # order_by("segment") replaces the model's ordering by name, which would defeat DISTINCT
+    return list(
+        Customer.objects.filter(company=company).exclude(segment="")
+        .order_by("segment").values_list("segment", flat=True).distinct()
     )
 
 
