@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -16,6 +16,7 @@ from encours.api.schemas import Amount, Page, PageParams, UserRef, page
 from encours.core.money import cents_to_decimal
 from encours.core.records import CustomerKind, DocumentKind
 from encours.customers.models import CustomerStatus
+from encours.customers.search import search_customers
 from encours.customers.services import get_company
 from encours.ledger.models import Document
 from encours.reporting.ageing import aged_balance
@@ -89,17 +90,8 @@ def _visible_customer(request, customer_id: int):
 @router.get("/customers", response=CustomerPage, summary="List customers")
 def list_customers(request, filters: Query[CustomerFilters], params: Query[PageParams]):
     _, customers = _visible(request)
-    if filters.q:
-        q = filters.q.strip()
-        customers = customers.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(siren__startswith=q))
-    if filters.segment is not None:
-        customers = customers.filter(segment=filters.segment)
-    if filters.kind is not None:
-        customers = customers.filter(kind=filters.kind)
-    if filters.status is not None:
-        customers = customers.filter(status=filters.status)
-    if filters.collector is not None:
-        customers = customers.filter(collector_id=filters.collector)
+    customers = search_customers(customers, q=filters.q or "", segment=filters.segment, kind=filters.kind,
+                                 status=filters.status, collector=filters.collector)
     if filters.overdue is not None:
         late = Document.objects.filter(
             customer=OuterRef("pk"), kind=DocumentKind.INVOICE, closed_on__isnull=True,

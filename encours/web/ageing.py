@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from encours.accounts.access import user_can, visible_customer_ids
 from encours.accounts.roles import Capability
 from encours.core.money import cents_to_decimal
+from encours.customers.models import Customer
 from encours.reporting.ageing import aged_balance, customer_labels
 from encours.reporting.items import open_amounts_at, open_items_at
 from encours.reporting.models import Position
@@ -98,8 +99,6 @@ def ageing_items(request):
     if (text := request.GET.get("customer", "")).isdigit():
         wanted = int(text)
         ids = [wanted] if ids is None or wanted in ids else []
-        from encours.customers.models import Customer
-
         customer = Customer.objects.filter(company=company, pk__in=ids).first()
     qs = open_items_at(company, as_of, buckets[selected] if selected is not None else None, ids)
     page = Paginator(qs.select_related("customer"), PER_PAGE).get_page(request.GET.get("page"))

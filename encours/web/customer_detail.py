@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,7 +85,7 @@ def timeline(customer) -> list[Moment]:
     for d in Document.objects.filter(customer=customer).order_by("-document_date", "-id")[:TIMELINE]:
         moments.append(Moment(_at(d.document_date), d.kind, kinds[d.kind] % {"n": d.number}, amount=d.amount))
     settled = (
-        Allocation.objects.filter(Q(debit__customer=customer))
+        Allocation.objects.filter(debit__customer=customer)
         .select_related("debit", "credit").order_by("-date", "-id")[:TIMELINE]
     )
     for a in settled:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from encours.accounts.access import user_can, visible_customers
 from encours.accounts.roles import Capability
 from encours.core.money import cents_to_decimal
-from encours.customers.models import CustomerStatus
 from encours.core.records import CustomerKind
+from encours.customers.models import Customer, CustomerStatus
+from encours.customers.search import search_customers
 from encours.web.decorators import requires
 from encours.web.remembered import remembered_filters
 from encours.web.scope import company_for, figures
@@ -52,19 +53,8 @@ def filtered_customers(request, snapshot):
         balance=F("pos__total"), overdue=F("pos__overdue"), oldest_due=F("pos__oldest_due"),
     ).select_related("collector")
     g = request.GET
-    if q := g.get("q", "").strip():
-        qs = qs.filter(Q(name__icontains=q) | Q(code__istartswith=q) | Q(siren__startswith=q.replace(" ", "")))
-    if segment := g.get("segment"):
-        qs = qs.filter(segment=segment)
-    if kind := g.get("kind"):
-        qs = qs.filter(kind=kind)
-    if status := g.get("status"):
-        qs = qs.filter(status=status)
-    collector = g.get("collector")
-    if collector == "none":
-        qs = qs.filter(collector__isnull=True)
-    elif collector and collector.isdigit():
-        qs = qs.filter(collector_id=int(collector))
+    qs = search_customers(qs, q=g.get("q", ""), segment=g.get("segment"), kind=g.get("kind"),
+                          status=g.get("status"), collector=g.get("collector"))
     if g.get("overdue") == "1":
         qs = qs.filter(pos__overdue__gt=0)
     elif g.get("balance") == "1":
@@ -114,8 +104,6 @@ def _row(c, as_of):
 
 
 def _segments(company) -> list[str]:
-    from encours.customers.models import Customer
-
     # order_by("segment") replaces the model's ordering by name, which would defeat DISTINCT
     return list(
         Customer.objects.filter(company=company).exclude(segment="")

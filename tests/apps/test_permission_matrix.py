@@ -239,7 +239,7 @@ def url_for(route: Route, world, variant: str) -> str:
     objects = {"customer": world[variant or "own"], "user": world["user"], "job": world["job"]}
 
     def fill(match):
-        collection, param = match.group(1), match.group(2)
+        collection = match.group(1)
         return f"{collection}/{objects[PATH_OBJECTS[collection]].pk}"
 
     return "/" + re.sub(r"([\w-]+)/<(?:\w+:)?(\w+)>", fill, route.route)
