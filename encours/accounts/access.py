@@ -37,11 +37,15 @@ def visible_customers(user, company: Company) -> QuerySet[Customer]:
     return customers
 
 
-def visible_customer_ids(user, company: Company) -> list[int] | None:
-    """None when the user sees every customer, else the ids they may see."""
+def visible_customer_ids(user, company: Company) -> QuerySet | None:
+    """None when the user sees every customer, else a query of the ids they may see.
+
+    A query, not a list: reports and pages use it as a subquery (``customer_id__in=``) rather than sending a
+    sales person's thousands of ids back as parameters.
+    """
     if not is_scoped(user):
         return None
-    return list(visible_customers(user, company).values_list("id", flat=True))
+    return visible_customers(user, company).order_by().values("id")
 
 
 def new_api_token(user, name: str) -> str:

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from encours.core.ageing import DEFAULT_BUCKETS, Bucket, bucket_for
 from encours.customers.models import Company, Customer
+from encours.reporting.customer_sets import CustomerSet, customer_condition, is_known_empty
 
 
 @dataclass
@@ -83,21 +84,19 @@ def aged_balance(
     buckets: tuple[Bucket, ...] = DEFAULT_BUCKETS,
     *,
     currency: str | None = None,
-    customer_ids: list[int] | None = None,
+    customer_ids: CustomerSet = None,
 ) -> AgedBalanceReport:
-    """Aged balance of ``company`` at ``as_of`` per customer, in cents, for one currency (the company's)."""
+    """Aged balance of ``company`` at ``as_of`` per customer, in cents, for one currency (the company's);
+    of the customers ``customer_ids`` only (ids or a query of ids) when it is not None."""
     currency = currency or company.currency
     params: dict = {"company": company.id, "as_of": as_of, "currency": currency}
     sums = ", ".join(
         f"CAST(SUM({SIGNED_OPEN}) FILTER (WHERE {condition}) AS BIGINT)"
         for condition in _bucket_conditions(buckets, as_of, params)
     )
-    where_customer = ""
-    if customer_ids is not None:
-        if not customer_ids:
-            return AgedBalanceReport(as_of, currency, buckets, [])
-        params.update({f"c{i}": cid for i, cid in enumerate(customer_ids)})
-        where_customer = "AND d.customer_id IN (" + ", ".join(f"%(c{i})s" for i in range(len(customer_ids))) + ")"
+    if is_known_empty(customer_ids):
+        return AgedBalanceReport(as_of, currency, buckets, [])
+    where_customer = customer_condition("d.customer_id", customer_ids, params)
     scan = f"""
         SELECT d.customer_id, {sums}
           FROM ledger_document d

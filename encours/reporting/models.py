@@ -70,3 +70,28 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} in {self.snapshot_id}"
+
+
+class SubsetFigures(models.Model):
+    """A snapshot's totals and KPIs over one set of customers (a sales person's), kept with the snapshot.
+
+    ``digest`` is the SHA-256 of the set's sorted customer ids, so a customer given to another account
+    manager makes a new set, not a stale one.
+    """
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="subsets", db_index=False)
+    digest = models.CharField(max_length=64)
+    totals = models.JSONField()
+    total = models.BigIntegerField()
+    overdue = models.BigIntegerField()
+    customers = models.IntegerField(help_text="Customers of the set with a position.")
+    kpis = models.JSONField(help_text="Kpis.as_dict() over the set's customers.")
+
+    class Meta:
+        verbose_name_plural = "subset figures"
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "digest"], name="subset_figures_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]} in {self.snapshot_id}"

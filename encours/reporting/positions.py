@@ -10,12 +10,13 @@ more for nothing), never older.
 """
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from encours.core.ageing import DEFAULT_BUCKETS, Bucket, buckets_from_limits
@@ -23,12 +24,11 @@ from encours.core.records import DocumentKind
 from encours.customers.models import Company
 from encours.ledger.models import Document
 from encours.reporting.ageing import AgedBalanceReport, CustomerAgeing, aged_balance
-from encours.reporting.kpis import Kpis, compute_kpis
-from encours.reporting.models import LedgerRevision, Position, Snapshot
+from encours.reporting.kpis import compute_kpis
+from encours.reporting.models import LedgerRevision, Position, Snapshot, SubsetFigures
 
 KEEP_PER_COMPANY = 50  # snapshots kept per company (other dates, other buckets) after pruning
 BATCH = 2000  # positions per INSERT statement on SQLite (6 parameters each; at most 32,766 a statement)
-CHUNK = 5000  # customer ids per IN (...) list: SQLite takes at most 32,766 parameters a statement
 
 
 def ledger_revision(company: Company) -> int:
@@ -151,36 +151,41 @@ def prune(company: Company, snapshot: Snapshot) -> None:
         Snapshot.objects.filter(id__in=extra).delete()
 
 
-def _subset(snapshot: Snapshot, customer_ids: Iterable[int]):
-    ids = list(customer_ids)
-    for start in range(0, len(ids), CHUNK):
-        yield Position.objects.filter(snapshot=snapshot, customer_id__in=ids[start : start + CHUNK])
+def customer_set_digest(customers: Sequence[int] | QuerySet) -> str:
+    """SHA-256 of the sorted ids of ``customers`` (ids, or a query of ids)."""
+    ids = customers.values_list("pk", flat=True) if isinstance(customers, QuerySet) else customers
+    return hashlib.sha256(",".join(str(pk) for pk in sorted(ids)).encode()).hexdigest()
 
 
-def subset_totals(snapshot: Snapshot, customer_ids: Iterable[int]) -> dict:
-    """``{"total", "overdue", "totals", "customers"}`` of the given customers in ``snapshot``, in cents.
+def subset_figures(snapshot: Snapshot, company: Company, customers: Sequence[int] | QuerySet) -> SubsetFigures:
+    """The snapshot's totals and KPIs over ``customers`` (ids or a query of ids), computed once and kept.
 
-    ``totals`` has one sum per bucket; ``customers`` counts those with a position.
+    Kept only when the set did not change while they were computed (a customer moved to another account
+    manager meanwhile): the figures returned are always those of the set's customers at that moment.
     """
-    totals = [0] * len(snapshot.totals)
-    total = overdue = customers = 0
-    for positions in _subset(snapshot, customer_ids):
-        for row_total, row_overdue, buckets in positions.values_list("total", "overdue", "buckets"):
-            total += row_total
-            overdue += row_overdue
-            customers += 1
-            for i, cents in enumerate(buckets):
-                totals[i] += cents
-    return {"total": total, "overdue": overdue, "totals": totals, "customers": customers}
+    digest = customer_set_digest(customers)
+    found = SubsetFigures.objects.filter(snapshot=snapshot, digest=digest).first()
+    if found is not None:
+        return found
+    figures = _compute_subset(snapshot, company, customers, digest)
+    if customer_set_digest(customers) != digest:
+        return figures
+    try:
+        with transaction.atomic():
+            figures.save()
+    except IntegrityError:  # another request stored the same figures first
+        return SubsetFigures.objects.get(snapshot=snapshot, digest=digest)
+    return figures
 
 
-def subset_kpis(snapshot: Snapshot, company: Company, customer_ids: Iterable[int]) -> Kpis:
-    """The KPIs of the given customers at the snapshot's date: their positions, and their sales."""
-    ids = list(customer_ids)
+def _compute_subset(snapshot: Snapshot, company: Company, customers, digest: str) -> SubsetFigures:
     buckets = buckets_from_limits([int(n) for n in snapshot.buckets_key.split(",")])
     rows = sorted(
-        (customer_id, cents) for positions in _subset(snapshot, ids)
-        for customer_id, cents in positions.values_list("customer_id", "buckets")
+        Position.objects.filter(snapshot=snapshot, customer_id__in=customers).values_list("customer_id", "buckets")
     )
     report = AgedBalanceReport(snapshot.as_of, company.currency, buckets, [CustomerAgeing(*row) for row in rows])
-    return compute_kpis(company, snapshot.as_of, report=report, customer_ids=ids)
+    kpis = compute_kpis(company, snapshot.as_of, report=report, customer_ids=customers)
+    return SubsetFigures(
+        snapshot=snapshot, digest=digest, totals=report.totals, total=report.total, overdue=report.overdue,
+        customers=len(rows), kpis=kpis.as_dict(),
+    )

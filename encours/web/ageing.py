@@ -98,7 +98,7 @@ def ageing_items(request):
     customer = None
     if (text := request.GET.get("customer", "")).isdigit():
         wanted = int(text)
-        ids = [wanted] if ids is None or wanted in ids else []
+        ids = [wanted] if ids is None or ids.filter(id=wanted).exists() else []
         customer = Customer.objects.filter(company=company, pk__in=ids).first()
     qs = open_items_at(company, as_of, buckets[selected] if selected is not None else None, ids)
     page = Paginator(qs.select_related("customer"), PER_PAGE).get_page(request.GET.get("page"))

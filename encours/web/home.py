@@ -9,7 +9,6 @@ from django.utils.safestring import mark_safe
 from encours.accounts.roles import Capability
 from encours.core.money import cents_to_decimal
 from encours.reporting.models import Position
-from encours.reporting.positions import subset_kpis
 from encours.web import charts, formatting
 from encours.web.decorators import requires
 from encours.web.labels import bucket_title
@@ -27,10 +26,6 @@ def home(request):
     if fig.customer_ids is not None:
         top = top.filter(customer_id__in=fig.customer_ids)
     top = list(top.order_by("-overdue", "customer_id")[:TOP])
-    if fig.customer_ids is None:
-        kpis = fig.snapshot.kpis
-    else:
-        kpis = subset_kpis(fig.snapshot, company, fig.customer_ids).as_dict()
     ageing_url = reverse("ageing")
     titles = [bucket_title(b) for b in fig.buckets]
     chart = charts.ageing_bars(
@@ -42,7 +37,7 @@ def home(request):
         "as_of": as_of,
         "currency": company.currency,
         "fig": fig,
-        "kpis": kpis,
+        "kpis": fig.kpis,
         "buckets": [
             {"title": t, "cents": c, "index": i, "overdue": b.is_overdue}
             for i, (t, c, b) in enumerate(zip(titles, fig.totals, fig.buckets))

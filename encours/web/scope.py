@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from encours.accounts.access import visible_customer_ids
@@ -12,7 +13,7 @@ from encours.core.ageing import DEFAULT_BUCKETS, Bucket, buckets_from_limits
 from encours.core.money import cents_to_decimal
 from encours.customers.models import Company
 from encours.customers.services import get_company
-from encours.reporting.positions import current_snapshot, subset_totals
+from encours.reporting.positions import current_snapshot, subset_figures
 
 DEFAULT_LIMITS = "30,60,90"
 
@@ -48,7 +49,8 @@ class Figures:
     totals: list[int]
     total: int
     overdue: int
-    customer_ids: list[int] | None  # None: every customer of the company
+    kpis: dict  # Kpis.as_dict()
+    customer_ids: QuerySet | None  # a query of the visible ids; None: every customer of the company
 
     @property
     def overdue_rate(self):
@@ -60,6 +62,7 @@ def figures(request, as_of: date, buckets: tuple[Bucket, ...] = DEFAULT_BUCKETS)
     snapshot = current_snapshot(company, as_of, buckets)
     ids = visible_customer_ids(request.user, company)
     if ids is None:
-        return Figures(snapshot, buckets, list(snapshot.totals), snapshot.total, snapshot.overdue, None)
-    sub = subset_totals(snapshot, ids)
-    return Figures(snapshot, buckets, list(sub["totals"]), sub["total"], sub["overdue"], ids)
+        return Figures(snapshot, buckets, list(snapshot.totals), snapshot.total, snapshot.overdue, snapshot.kpis,
+                       None)
+    sub = subset_figures(snapshot, company, ids)
+    return Figures(snapshot, buckets, list(sub.totals), sub.total, sub.overdue, sub.kpis, ids)

@@ -15,15 +15,15 @@ from encours.ledger.services import allocate, import_batch
 from encours.reporting import positions
 from encours.reporting.ageing import aged_balance
 from encours.reporting.kpis import compute_kpis
-from encours.reporting.models import Position, Snapshot
+from encours.reporting.models import Position, Snapshot, SubsetFigures
 from encours.reporting.positions import (
     bump_revision,
     build_snapshot,
     buckets_key,
     current_snapshot,
+    customer_set_digest,
     ledger_revision,
-    subset_kpis,
-    subset_totals,
+    subset_figures,
 )
 from tests.apps.conftest import make_doc
 
@@ -245,35 +245,87 @@ def test_concurrent_builders_do_not_crash_and_agree(company, customer, monkeypat
     assert Position.objects.count() == 1
 
 
-def test_subset_totals_sum_the_positions_of_the_given_customers(portfolio):
+def test_subset_figures_sum_the_positions_of_the_given_customers(portfolio):
     as_of = date(2026, 3, 31)
     snapshot = current_snapshot(portfolio, as_of)
     ids = list(Customer.objects.filter(company=portfolio).order_by("id").values_list("id", flat=True)[::3])
     expected = aged_balance(portfolio, as_of, customer_ids=ids)
-    sub = subset_totals(snapshot, ids)
-    assert sub["totals"] == expected.totals
-    assert (sub["total"], sub["overdue"], sub["customers"]) == (expected.total, expected.overdue,
-                                                                len(expected.customers))
-    assert subset_totals(snapshot, []) == {"total": 0, "overdue": 0, "totals": [0] * 5, "customers": 0}
+    sub = subset_figures(snapshot, portfolio, ids)
+    assert sub.totals == expected.totals
+    assert (sub.total, sub.overdue, sub.customers) == (expected.total, expected.overdue, len(expected.customers))
+    empty = subset_figures(snapshot, portfolio, [])
+    assert (empty.totals, empty.total, empty.overdue, empty.customers) == ([0] * 5, 0, 0, 0)
 
 
-def test_subset_totals_by_hand(ledger):
+def test_subset_figures_by_hand(ledger):
     c1, c2 = ledger
     snapshot = current_snapshot(c1.company, MARCH_31)
     # C1 alone: A 1000 not due, B 500 11 days late
-    assert subset_totals(snapshot, [c1.id]) == {
-        "total": 150000, "overdue": 50000, "totals": [100000, 50000, 0, 0, 0], "customers": 1,
-    }
+    sub = subset_figures(snapshot, c1.company, [c1.id])
+    assert (sub.totals, sub.total, sub.overdue, sub.customers) == ([100000, 50000, 0, 0, 0], 150000, 50000, 1)
+    assert sub.kpis["outstanding"] == "1500.00"
+    assert sub.kpis["overdue_rate"] == "33.33"  # 500 / 1500
 
 
 def test_subset_kpis_are_the_kpis_of_those_customers_alone(portfolio):
     as_of = date(2026, 3, 31)
     snapshot = current_snapshot(portfolio, as_of)
     ids = list(Customer.objects.filter(company=portfolio).order_by("id").values_list("id", flat=True)[1::4])
-    kpis = subset_kpis(snapshot, portfolio, ids)
-    assert kpis == compute_kpis(portfolio, as_of, customer_ids=ids)
-    assert kpis.outstanding != compute_kpis(portfolio, as_of).outstanding
-    assert kpis.sales > 0
+    kpis = subset_figures(snapshot, portfolio, ids).kpis
+    assert kpis == compute_kpis(portfolio, as_of, customer_ids=ids).as_dict()
+    assert kpis["outstanding"] != snapshot.kpis["outstanding"]
+    assert Decimal(kpis["sales"]) > 0
+
+
+def test_a_query_of_ids_gives_the_figures_of_the_same_list(portfolio):
+    as_of = date(2026, 3, 31)
+    snapshot = current_snapshot(portfolio, as_of)
+    query = Customer.objects.filter(company=portfolio, name__icontains="a").order_by().values("id")
+    ids = list(query.values_list("id", flat=True))
+    assert 0 < len(ids) < Customer.objects.filter(company=portfolio).count()
+    by_query = positions._compute_subset(snapshot, portfolio, query, "q")
+    by_list = positions._compute_subset(snapshot, portfolio, ids, "l")
+    assert (by_query.totals, by_query.customers, by_query.kpis) == (by_list.totals, by_list.customers, by_list.kpis)
+    assert customer_set_digest(query) == customer_set_digest(sorted(ids, reverse=True))
+
+
+def test_subset_figures_are_computed_once_per_snapshot_and_set(portfolio, monkeypatch):
+    as_of = date(2026, 3, 31)
+    snapshot = current_snapshot(portfolio, as_of)
+    customers = list(Customer.objects.filter(company=portfolio).order_by("id"))
+    query = Customer.objects.filter(company=portfolio, id__in=[c.id for c in customers[:10]]).values("id")
+    first = subset_figures(snapshot, portfolio, query)
+    computed = []
+    compute = positions._compute_subset
+    monkeypatch.setattr(positions, "_compute_subset", lambda *a: computed.append(a) or compute(*a))
+    again = subset_figures(snapshot, portfolio, query)
+    assert (again.pk, computed) == (first.pk, [])
+    other = subset_figures(snapshot, portfolio, [c.id for c in customers[:11]])  # one more customer: a new set
+    assert len(computed) == 1 and other.pk != first.pk and other.customers >= first.customers
+    bump_revision(portfolio)
+    newer = current_snapshot(portfolio, as_of)
+    subset_figures(newer, portfolio, query)
+    assert len(computed) == 2
+    assert SubsetFigures.objects.filter(snapshot=snapshot).count() == 0  # went with the old snapshot
+
+
+def test_figures_of_a_set_that_changed_meanwhile_are_returned_but_not_kept(portfolio, monkeypatch):
+    as_of = date(2026, 3, 31)
+    snapshot = current_snapshot(portfolio, as_of)
+    first, second = Customer.objects.filter(company=portfolio).order_by("id")[:2]
+    query = Customer.objects.filter(company=portfolio, segment="moved-away").values("id")
+    Customer.objects.filter(pk=first.pk).update(segment="moved-away")
+    compute = positions._compute_subset
+
+    def compute_while_a_customer_joins(*args):
+        result = compute(*args)
+        Customer.objects.filter(pk=second.pk).update(segment="moved-away")
+        return result
+
+    monkeypatch.setattr(positions, "_compute_subset", compute_while_a_customer_joins)
+    figures = subset_figures(snapshot, portfolio, query)
+    assert figures.pk is None and not SubsetFigures.objects.exists()
+    assert figures.total == sum(p.total for p in Position.objects.filter(snapshot=snapshot, customer=first))
 
 
 def test_old_revisions_are_pruned_and_at_most_a_few_snapshots_are_kept(ledger, monkeypatch):

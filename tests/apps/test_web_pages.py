@@ -317,6 +317,40 @@ def test_the_customer_list_sorts(ledger, as_user, sort, expected):
     assert codes(as_user("carl").get("/customers/", {"sort": sort})) == expected
 
 
+@pytest.mark.parametrize(("query", "expected"), [
+    ({"overdue": "1", "sort": "-overdue"}, ["ZI02", "BM01", "MD03"]),  # 2000, 565.44, 100
+    ({"overdue": "1", "sort": "overdue"}, ["MD03", "BM01", "ZI02"]),
+    ({"balance": "1", "sort": "-balance"}, ["ZI02", "BM01", "MD03"]),  # 2000, 1800, 100
+    ({"balance": "1", "sort": "balance"}, ["MD03", "BM01", "ZI02"]),
+    ({"overdue": "1", "sort": "-days_late"}, ["ZI02", "BM01", "MD03"]),
+])
+def test_the_customer_list_sorts_the_customers_it_keeps(ledger, as_user, query, expected):
+    assert codes(as_user("carl").get("/customers/", query)) == expected
+
+
+def test_customers_with_the_same_overdue_amount_keep_one_order_across_pages(ledger, as_user):
+    twins = Customer.objects.bulk_create(
+        Customer(company=ledger["bm"].company, code=f"T{i:02}", name=f"Twin {i:02}") for i in range(60)
+    )
+    for twin in twins:
+        make_doc(twin, "invoice", "300.00", day(-60), day(-30))
+    client = as_user("carl")
+    pages = [codes(client.get("/customers/", {"overdue": "1", "sort": "-overdue", "page": n})) for n in (1, 2)]
+    listed = pages[0] + pages[1]
+    assert listed[0] == "ZI02" and listed[1] == "BM01" and listed[-1] == "MD03"
+    assert sorted(listed[2:-1]) == [f"T{i:02}" for i in range(60)] and len(set(listed)) == 63
+
+
+def test_the_segment_filter_offers_each_segment_once(ledger, as_user):
+    Customer.objects.bulk_create(
+        Customer(company=ledger["bm"].company, code=f"R{i:02}", name=f"Retailer {i:02}", segment="retail")
+        for i in range(5)
+    )
+    page = html(as_user("carl").get("/customers/"))
+    options = [o.attrs.get("value") for o in page.find("select", name="segment").find_all("option")]
+    assert options == ["", "industry", "retail"]
+
+
 def test_the_customer_list_shows_fifty_customers_a_page(ledger, as_user):
     Customer.objects.bulk_create(
         Customer(company=ledger["bm"].company, code=f"F{i:02}", name=f"Filler {i:02}") for i in range(50)
