@@ -384,6 +384,36 @@ def kpi(as_of: date, fmt: str, period_days: int, company_id: str | None) -> None
         click.echo(f"{key:>16}: {value if value is not None else '—'}{units.get(key, '') if value else ''}")
 
 
+# --------------------------------------------------------------------------- dunning
+@main.group()
+def dunning() -> None:
+    """Dunning (reminders): the daily run."""
+
+
+@dunning.command(name="run")
+@click.option("--date", "on", callback=_parse_date, help="YYYY-MM-DD (default: today)")
+@click.option("--dry-run", is_flag=True, help="Report what the run would create; change nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--company", "company_id", help="Company id or SIREN (default: the first company).")
+def dunning_run(on: date | None, dry_run: bool, fmt: str, company_id: str | None) -> None:
+    """Create the actions due on the date: one per customer and step, listing the invoices concerned."""
+    _django()
+    from django.utils import timezone
+
+    from encours.collections.run import run_dunning
+    from encours.customers.services import get_company
+
+    summary = run_dunning(get_company(company_id), on or timezone.localdate(), dry_run=dry_run)
+    if fmt == "json":
+        click.echo(json.dumps(summary.as_dict()))
+        return
+    prefix = "would create" if dry_run else "created"
+    click.echo(f"{summary.date}: {prefix} {_count(summary.actions_created, 'action')} for "
+               f"{_count(summary.customers, 'customer')} ({_count(summary.items, 'invoice')}); "
+               f"{_count(summary.paused, 'invoice')} paused (dispute or promise); promises kept "
+               f"{summary.promises_kept}, broken {summary.promises_broken}")
+
+
 # --------------------------------------------------------------------------- terms
 @main.group()
 def terms() -> None:
@@ -412,6 +442,68 @@ def due_date(code: str, invoice_date: date, kind: str, fmt: str) -> None:
     click.echo(f"{due.isoformat()}  ({parsed.describe('en')})")
     for w in warnings:
         click.echo(f"warning: {w.rule}: {w.message}")
+
+
+# --------------------------------------------------------------------------- late-payment interest
+def _parse_number(_ctx, _param, value: str | None):
+    from encours.core.money import parse_amount
+
+    if value is None:
+        return None
+    try:
+        number = parse_amount(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    if number < 0:
+        raise click.BadParameter(f"must not be negative, got {value!r}")
+    return number
+
+
+def _percent(rate) -> str:
+    """0.1215 -> "12.15": two decimals, more only when the rate has them (a contractual 12.125 %)."""
+    percent = rate * 100
+    two_places = percent.quantize(type(rate)("0.01"))
+    return str(two_places) if two_places == percent else format(percent.normalize(), "f")
+
+
+@main.command()
+@click.option("--amount", required=True, callback=_parse_number, help="Invoice amount including VAT, in euros.")
+@click.option("--due", required=True, callback=_parse_date, help="Due date, YYYY-MM-DD.")
+@click.option("--paid", required=True, callback=_parse_date, help="Payment date (as-of date if unpaid), YYYY-MM-DD.")
+@click.option("--kind", required=True, type=click.Choice(["business", "public", "consumer"]))
+@click.option("--rate", callback=_parse_number, help="Contractual annual rate in percent (business only), e.g. 12.5.")
+@click.option("--frozen", is_flag=True, help="Business: the rate of the half-year the delay began in, throughout.")
+@click.option("--formal-notice", callback=_parse_date, help="Consumer: date of the formal notice, YYYY-MM-DD.")
+@click.option("--insolvent", is_flag=True, help="The debtor is in insolvency proceedings (no recovery indemnity).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def interest(amount, due: date, paid: date, kind: str, rate, frozen: bool, formal_notice: date | None,
+             insolvent: bool, fmt: str) -> None:
+    """Late-payment interest and recovery indemnity of one invoice, with the shipped rate tables."""
+    from encours.core.interest import MissingRate, late_interest, recovery_indemnity
+    from encours.core.interest_rates import shipped_rate_tables
+    from encours.core.money import to_cents
+    from encours.core.records import CustomerKind
+
+    if paid < due:
+        raise click.BadParameter(f"payment date {paid} is before the due date {due}", param_hint="--paid")
+    try:
+        result = late_interest(amount, due, paid, CustomerKind(kind), shipped_rate_tables(), frozen=frozen,
+                               contractual_rate=None if rate is None else rate / 100, formal_notice=formal_notice)
+    except (MissingRate, ValueError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_REFUSED)
+    indemnity = recovery_indemnity(CustomerKind(kind), insolvent)
+    if fmt == "json":
+        periods = [{"from": p.start.isoformat(), "to": p.end.isoformat(), "days": p.days, "rate": _percent(p.rate)}
+                   for p in result.periods]
+        click.echo(json.dumps({"interest": str(result.interest), "indemnity": str(indemnity), "periods": periods}))
+        return
+    click.echo(f"{'from':<10}  {'to':<10}  {'days':>4}  {'rate %':>7}  {'base':>12}  {'interest':>9}  basis")
+    for p in result.periods:
+        click.echo(f"{p.start}  {p.end}  {p.days:>4}  {_percent(p.rate):>7}  {to_cents(p.base):>12,}"
+                   f"  {to_cents(p.interest):>9,}  {p.basis} ({p.rate_half_year})")
+    click.echo(f"interest: {result.interest} EUR (periods at full precision, rounded once)")
+    click.echo(f"recovery indemnity: {indemnity} EUR")
 
 
 # --------------------------------------------------------------------------- users and API tokens

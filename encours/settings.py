@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "encours.history",
     "encours.reporting",
     "encours.imports",
+    "encours.collections",
     "encours.web",
     "encours.api",
 ]

@@ -22,6 +22,7 @@ from encours.core.records import Batch, CustomerRecord, DocumentKind, DocumentRe
 from encours.core.terms import InvalidTerms, PaymentTerms
 from encours.customers.models import Company, Customer
 from encours.formats.bulk import cyclic_gc_paused
+from encours.ledger.bulk import insert_rows
 from encours.ledger.models import Allocation, Document, ImportBatch, ImportKind
 from encours.reporting.positions import bump_revision
 
@@ -267,7 +268,7 @@ DOCUMENT_COLUMNS = (
 
 
 def _insert_documents(rows: list[tuple], tick: Progress) -> None:
-    _insert_rows(Document._meta.db_table, DOCUMENT_COLUMNS, rows, tick)
+    insert_rows(Document._meta.db_table, DOCUMENT_COLUMNS, rows, tick)
 
 
 def _insert_customers(customers: list[Customer]) -> None:
@@ -278,30 +279,7 @@ def _insert_customers(customers: list[Customer]) -> None:
     for customer in customers:
         customer.created_at = customer.updated_at = now
         rows.append(tuple(getattr(customer, f.attname) for f in fields))
-    _insert_rows(Customer._meta.db_table, tuple(f.column for f in fields), rows, lambda n: None)
-
-
-def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple], tick: Progress) -> None:
-    """Bulk insert: COPY on PostgreSQL, multi-row INSERT statements on SQLite (inside the caller's transaction).
-
-    Values must already be as the backend stores them (SQLite: ISO text for dates and times)."""
-    names = ", ".join(columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for chunk in _chunks(rows, 20_000):
-                    for row in chunk:
-                        copy.write_row(row)
-                    tick(len(chunk))
-            return
-        one = "(" + ", ".join(["?"] * len(columns)) + ")"
-        per_statement = 30_000 // len(columns)  # SQLite 3.32+ takes up to 32,766 parameters in one statement
-        raw = cursor.cursor  # the sqlite3 cursor: Django's wrapper would rewrite every %s
-        for chunk in _chunks(rows, per_statement * 5):
-            for part in _chunks(chunk, per_statement):
-                sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(part))
-                raw.execute(sql, [value for row in part for value in row])
-            tick(len(chunk))
+    insert_rows(Customer._meta.db_table, tuple(f.column for f in fields), rows)
 
 
 def _save_allocations(company, batch, record, summary, problems, tick) -> None:
