@@ -148,11 +148,10 @@ def _create_actions(company, on, plan, customer_scenario, scenarios, amounts, us
                              actions_created=len(plan.actions), items=plan.items, customers=plan.customers,
                              paused=plan.paused_items)
     now, day = stored_now(), stored_date(on)
-    steps = {}
+    planned_steps = [(planned, scenarios[customer_scenario[planned.customer_id]][1][planned.step_index])
+                     for planned in plan.actions]
     rows = []
-    for planned in plan.actions:
-        step = scenarios[customer_scenario[planned.customer_id]][1][planned.step_index]
-        steps[(planned.customer_id, step.id)] = step
+    for planned, step in planned_steps:
         state = ActionState.TO_APPROVE if step.requires_approval else ActionState.TO_DO
         total = sum(decimal_to_cents(amounts[i]) for i in planned.item_ids)
         rows.append((company.id, planned.customer_id, run.id, step.id, step.channel, state.value, day, total,
@@ -160,10 +159,9 @@ def _create_actions(company, on, plan, customer_scenario, scenarios, amounts, us
     insert_rows(Action._meta.db_table, ACTION_COLUMNS, rows)
     # one action per (customer, step) in a run: their ids read back by that key
     ids = {(c, s): pk for pk, c, s in Action.objects.filter(run=run).values_list("id", "customer_id", "step_id")}
-    items = []
-    for planned in plan.actions:
-        step = scenarios[customer_scenario[planned.customer_id]][1][planned.step_index]
-        action_id = ids[(planned.customer_id, step.id)]
-        items.extend((action_id, item_id, step.id, step.position, decimal_to_cents(amounts[item_id]), False)
-                     for item_id in planned.item_ids)
+    items = [
+        (ids[(planned.customer_id, step.id)], item_id, step.id, step.position, decimal_to_cents(amounts[item_id]),
+         False)
+        for planned, step in planned_steps for item_id in planned.item_ids
+    ]
     insert_rows(ActionItem._meta.db_table, ITEM_COLUMNS, items)
