@@ -22,6 +22,8 @@ class Capability(StrEnum):
     IMPORT = "import"  # upload accounting files
     EDIT_CUSTOMERS = "edit_customers"  # terms, segment, collector, account manager, contacts
     MANAGE_USERS = "manage_users"  # create users, assign roles, deactivate
+    COLLECT = "collect"  # work the worklist: send reminders, log calls, record promises and disputes
+    MANAGE_COLLECTIONS = "manage_collections"  # approve actions, start runs, edit templates and scenarios
 
 
 _ALL = frozenset(Capability)
@@ -29,8 +31,9 @@ _READ = frozenset({Capability.VIEW, Capability.EXPORT})
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
-    Role.CREDIT_MANAGER: _READ | {Capability.EDIT_CUSTOMERS, Capability.IMPORT},
-    Role.COLLECTOR: _READ,
+    Role.CREDIT_MANAGER: _READ | {Capability.EDIT_CUSTOMERS, Capability.IMPORT, Capability.COLLECT,
+                                  Capability.MANAGE_COLLECTIONS},
+    Role.COLLECTOR: _READ | {Capability.COLLECT},
     Role.ACCOUNTANT: _READ | {Capability.IMPORT},
     Role.SALES: _READ,
     Role.AUDITOR: _READ,

@@ -242,3 +242,144 @@ class Dispute(models.Model):
     @property
     def is_open(self) -> bool:
         return not self.resolution
+
+
+class MessageTemplate(models.Model):
+    """The text of a reminder, in one language: a step names its template by ``code``.
+
+    ``subject`` and ``body`` are plain text with merge fields (``{{ customer.name }}``, ``{{ invoice_table }}``,
+    …, listed in docs/dunning.md); the e-mail's HTML part and the PDF letter are laid out from the same text.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="message_templates",
+                                verbose_name=_("company"))
+    code = models.SlugField(_("code"), max_length=60)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    name = models.CharField(_("name"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("updated by"))
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [models.UniqueConstraint(fields=["company", "code", "language"],
+                                               name="message_template_once_per_language")]
+        ordering = ["code", "language"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.language})"
+
+
+class MessageState(models.TextChoices):
+    SENT = "sent", _("Sent")  # e-mail accepted by the SMTP server; letter produced for printing
+    FAILED = "failed", _("Failed")
+
+
+class Message(models.Model):
+    """What was sent to a customer, kept as evidence: the text as sent and, for a letter, its PDF."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="messages",
+                                 verbose_name=_("customer"))
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages",
+                               verbose_name=_("action"))
+    channel = models.CharField(_("channel"), max_length=10, choices=CHANNEL_CHOICES)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    template_code = models.CharField(_("template"), max_length=60, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True, help_text=_("E-mail addresses, one per line."))
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True)
+    total = AmountField(_("total due"))
+    interest = AmountField(_("late interest"), default=0)
+    indemnity = AmountField(_("recovery indemnity"), default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    state = models.CharField(_("state"), max_length=8, choices=MessageState.choices)
+    error = models.TextField(_("error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("sent by"))
+
+    class Meta:
+        verbose_name = _("message sent")
+        verbose_name_plural = _("messages sent")
+        indexes = [models.Index(fields=["customer", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.subject} ({self.sent_at:%Y-%m-%d})"
+
+
+class CallOutcome(models.TextChoices):
+    PROMISE = "promise", _("Promise to pay")
+    DISPUTE = "dispute", _("Dispute")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_CONTACT = "wrong_contact", _("Wrong contact")
+    CALL_BACK = "call_back", _("Call back later")
+    ALREADY_PAID = "already_paid", _("Says already paid")
+
+
+class Call(models.Model):
+    """A phone call to a customer, written down: who was reached, what came of it, when to act next."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="calls",
+                                 verbose_name=_("customer"))
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls",
+                               verbose_name=_("action"))
+    called_at = models.DateTimeField(_("called at"))
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("called by"))
+    contact = models.CharField(_("person reached"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=14, choices=CallOutcome.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    next_action_on = models.DateField(_("next action on"), null=True, blank=True)
+    promise = models.OneToOneField(Promise, null=True, blank=True, on_delete=models.SET_NULL, related_name="call",
+                                   verbose_name=_("promise to pay"))
+    dispute = models.ForeignKey(Dispute, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls",
+                                verbose_name=_("dispute"))
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [models.Index(fields=["company", "next_action_on"]), models.Index(fields=["customer", "-called_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.get_outcome_display()} ({self.called_at:%Y-%m-%d})"
+
+
+class RateSeriesCode(models.TextChoices):
+    ECB = "ecb", _("ECB main refinancing rate")
+    LEGAL_PRIVATE = "legal_private", _("Legal interest rate, creditor a private individual")
+    LEGAL_OTHER = "legal_other", _("Legal interest rate, other creditors")
+
+
+class InterestRate(models.Model):
+    """One rate of the tables the late interest reads, added by an administrator on top of the shipped ones
+    (``encours.core.interest_rates``); an added rate replaces a shipped one of the same series and date.
+
+    ECB: the rate in force from ``starts_on`` (a decision; the same rate again confirms it up to that date).
+    Legal rates: the rate of the half-year beginning on ``starts_on`` (1 January or 1 July).
+    """
+
+    series = models.CharField(_("series"), max_length=14, choices=RateSeriesCode.choices)
+    starts_on = models.DateField(_("from"))
+    percent = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=3)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interest rate")
+        verbose_name_plural = _("interest rates")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "starts_on"], name="interest_rate_once_per_date"),
+            models.CheckConstraint(condition=Q(percent__gt=-100) & Q(percent__lt=100), name="interest_rate_percent"),
+        ]
+        ordering = ["series", "starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_series_display()} {self.starts_on}: {self.percent} %"

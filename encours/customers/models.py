@@ -39,6 +39,18 @@ class Company(models.Model):
         _("default payment terms"), max_length=20, default="net:30", validators=[validate_terms],
         help_text="Terms for customers without their own (net:30 is the French legal default).",
     )
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Sender of the reminders sent by e-mail."))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    late_interest_frozen = models.BooleanField(
+        _("late interest at the rate of the half-year the delay began"), default=False,
+        help_text=_("Business customers: keep the rate of the half-year in which the delay began for the whole "
+                    "delay, instead of the rate of each half-year (the default)."),
+    )
+    contractual_interest_percent = models.DecimalField(
+        _("contractual late interest rate (%)"), max_digits=6, decimal_places=3, null=True, blank=True,
+        help_text=_("The rate of the general terms of sale, for business customers; never below three times "
+                    "the legal interest rate. Empty: ECB rate + 10 points."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -113,6 +125,8 @@ class Customer(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.TextField(_("address"), blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="fr",
+                                help_text=_("The language of the reminders."))
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("users/new/", users.user_edit, name="user_new"),
     path("users/<int:pk>/", users.user_edit, name="user_edit"),
     path("imports/", include("encours.imports.urls")),
+    path("", include("encours.collections.urls")),
 ]

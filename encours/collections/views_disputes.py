@@ -1,0 +1,20 @@
+"""Placeholder: being written (issue 4)."""
+from django.http import HttpResponse
+
+from encours.accounts.roles import Capability
+from encours.web.decorators import requires
+
+
+@requires(Capability.VIEW)
+def disputes(request, pk=None):
+    return HttpResponse("not yet", status=501)
+
+
+@requires(Capability.VIEW)
+def dispute_detail(request, pk=None):
+    return HttpResponse("not yet", status=501)
+
+
+@requires(Capability.VIEW)
+def dispute_new(request, pk=None):
+    return HttpResponse("not yet", status=501)
