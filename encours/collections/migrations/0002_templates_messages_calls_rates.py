@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('collections', '0001_initial'),
-        ('customers', '0003_company_contractual_interest_percent_company_email_and_more'),
+        ('customers', '0003_company_reminder_settings_customer_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
