@@ -355,7 +355,8 @@ def _print_ageing_table(report, labels) -> None:
     rows = sorted(report.customers, key=lambda r: -r.total)
     for row in rows:
         code, name = labels.get(row.id, ("", ""))
-        table.add_row(code, name, *(f"{cents_to_decimal(c):,}" for c in row.buckets), f"{cents_to_decimal(row.total):,}")
+        table.add_row(code, name, *(f"{cents_to_decimal(c):,}" for c in row.buckets),
+                      f"{cents_to_decimal(row.total):,}")
     table.add_section()
     table.add_row("TOTAL", "", *(f"{cents_to_decimal(c):,}" for c in report.totals),
                   f"{cents_to_decimal(report.total):,}", style="bold")
@@ -387,7 +388,7 @@ def kpi(as_of: date, fmt: str, period_days: int, company_id: str | None) -> None
 # --------------------------------------------------------------------------- dunning
 @main.group()
 def dunning() -> None:
-    """Dunning (reminders): the daily run."""
+    """Dunning (reminders): the daily run, and sending the e-mails it prepared."""
 
 
 @dunning.command(name="run")
@@ -412,6 +413,31 @@ def dunning_run(on: date | None, dry_run: bool, fmt: str, company_id: str | None
                f"{_count(summary.customers, 'customer')} ({_count(summary.items, 'invoice')}); "
                f"{_count(summary.paused, 'invoice')} paused (dispute or promise); promises kept "
                f"{summary.promises_kept}, broken {summary.promises_broken}")
+
+
+@dunning.command(name="send")
+@click.option("--date", "on", callback=_parse_date, help="YYYY-MM-DD: send what is planned up to it (default: today)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--company", "company_id", help="Company id or SIREN (default: the first company).")
+def dunning_send(on: date | None, fmt: str, company_id: str | None) -> None:
+    """Send the reminder e-mails waiting to be sent (approved or needing no approval), through SMTP.
+
+    Exit code 0 when all were sent, 1 when some were refused (listed; their actions stay to do)."""
+    _django()
+    from django.utils import timezone
+
+    from encours.collections.sending import send_pending_emails
+    from encours.customers.services import get_company
+
+    batch = send_pending_emails(get_company(company_id), on or timezone.localdate())
+    if fmt == "json":
+        click.echo(json.dumps(batch.as_dict()))
+    else:
+        click.echo(f"sent {_count(batch.sent, 'e-mail')}; {_count(len(batch.failed), 'failure')}")
+        for pk, why in batch.failed:
+            click.echo(f"  action {pk}: {why}", err=True)
+    if batch.failed:
+        raise SystemExit(1)
 
 
 # --------------------------------------------------------------------------- terms

@@ -127,6 +127,25 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
+# E-mail: reminders go out through the SMTP server named here. Without one (the demo) they are written as
+# files to var/outbox instead, so that nothing leaves the machine by accident.
+EMAIL_HOST = env_str("ENCOURS_SMTP_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    try:
+        EMAIL_PORT = int(env_str("ENCOURS_SMTP_PORT", "587"))
+    except ValueError:
+        raise BadSetting("ENCOURS_SMTP_PORT must be a port number") from None
+    EMAIL_HOST_USER = env_str("ENCOURS_SMTP_USER")
+    EMAIL_HOST_PASSWORD = env_str("ENCOURS_SMTP_PASSWORD")
+    EMAIL_USE_SSL = env_bool("ENCOURS_SMTP_SSL", False)
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("ENCOURS_SMTP_STARTTLS", True)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "outbox"
+DEFAULT_FROM_EMAIL = env_str("ENCOURS_EMAIL_FROM", "encours@localhost")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

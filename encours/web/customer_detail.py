@@ -6,11 +6,13 @@ from datetime import date, datetime, time
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from encours.accounts.access import visible_customers
 from encours.accounts.roles import Capability
+from encours.collections.models import Action, ActionState, Dispute, Message, Promise, PromiseState
 from encours.core.ageing import DEFAULT_BUCKETS
 from encours.history.models import Event
 from encours.ledger.models import Allocation, Document
@@ -31,6 +33,7 @@ class Moment:
     actor: str = ""
     detail: str = ""
     amount: object = None  # Decimal
+    url: str = ""
 
 
 @requires(Capability.VIEW)
@@ -60,7 +63,22 @@ def customer_detail(request, pk: int):
         "page": page,
         "items": [_item(d, as_of) for d in page.object_list],
         "timeline": timeline(customer),
+        "collections": collections_summary(customer),
     })
+
+
+def collections_summary(customer) -> dict:
+    """What is under way in the collection of this customer: actions to do, pending promises, open disputes,
+    the last messages sent."""
+    return {
+        "actions": list(Action.objects.filter(customer=customer, state__in=[ActionState.TO_APPROVE, ActionState.TO_DO])
+                        .select_related("step").order_by("planned_on", "id")[:10]),
+        "promises": list(Promise.objects.filter(customer=customer, state=PromiseState.PENDING)
+                         .order_by("promised_on")[:10]),
+        "disputes": list(Dispute.objects.filter(customer=customer, resolution="").order_by("opened_on")[:10]),
+        "messages": list(Message.objects.filter(customer=customer).order_by("-sent_at", "-id")
+                         .only("id", "subject", "channel", "state", "sent_at", "total", "currency")[:5]),
+    }
 
 
 def _item(doc: Document, as_of: date) -> dict:
@@ -74,10 +92,16 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12)))
 
 
+def _event_url(event: Event) -> str:
+    message = (event.after or {}).get("message") if event.kind.startswith("message.") else None
+    return reverse("message", args=[message]) if message else ""
+
+
 def timeline(customer) -> list[Moment]:
     """The latest events of the customer's file, newest first: history, documents, settlements."""
     moments = [
-        Moment(e.at, e.kind, e.summary, e.actor.get_username() if e.actor else "", e.reason)
+        Moment(e.at, e.kind.replace(".", "-"), e.summary, e.actor.get_username() if e.actor else "", e.reason,
+               url=_event_url(e))
         for e in Event.objects.filter(customer=customer).select_related("actor").order_by("-at", "-id")[:TIMELINE]
     ]
     kinds = {"invoice": _("Invoice %(n)s issued"), "credit_note": _("Credit note %(n)s"),
