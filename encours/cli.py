@@ -166,15 +166,18 @@ def serve(host: str, port: int) -> None:
 @click.option("--max-tasks", type=click.IntRange(1), help="Exit after running this many tasks.")
 @click.option("--queue-name", default="default", show_default=True, help="Queues to run, comma-separated; * for all.")
 def worker(interval: float, batch: bool, max_tasks: int | None, queue_name: str) -> None:
-    """Run the background tasks (imports from the web page and the API) queued in the database."""
+    """Run the background tasks queued in the database: imports, dunning runs (also the daily scheduled one)."""
     _django()
     from django.core.management import call_command
 
+    from encours.collections.schedule import ensure_scheduled
     from encours.imports.services import resume_interrupted
 
     resumed = resume_interrupted()
     if resumed:
         click.echo(f"Queued again {_count(len(resumed), 'import')} left unfinished by a stopped worker.")
+    if ensure_scheduled():
+        click.echo("Scheduled the next daily dunning run.")
     call_command("db_worker", interval=interval, batch=batch, max_tasks=max_tasks, queue_name=queue_name,
                  reload=False, startup_delay=False)
 

@@ -7,11 +7,13 @@ ENCOURS_ALLOWED_HOSTS  comma-separated (default localhost,127.0.0.1)
 """
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import secrets
 from pathlib import Path
 
 import dj_database_url
+import django
 
 from encours.environment import BadSetting, env_bool, env_database_url, env_list, env_str
 
@@ -129,22 +131,39 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # E-mail: reminders go out through the SMTP server named here. Without one (the demo) they are written as
 # files to var/outbox instead, so that nothing leaves the machine by accident.
-EMAIL_HOST = env_str("ENCOURS_SMTP_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if env_str("ENCOURS_SMTP_HOST"):
     try:
-        EMAIL_PORT = int(env_str("ENCOURS_SMTP_PORT", "587"))
+        _smtp_port = int(env_str("ENCOURS_SMTP_PORT", "587"))
     except ValueError:
         raise BadSetting("ENCOURS_SMTP_PORT must be a port number") from None
-    EMAIL_HOST_USER = env_str("ENCOURS_SMTP_USER")
-    EMAIL_HOST_PASSWORD = env_str("ENCOURS_SMTP_PASSWORD")
-    EMAIL_USE_SSL = env_bool("ENCOURS_SMTP_SSL", False)
-    EMAIL_USE_TLS = not EMAIL_USE_SSL and env_bool("ENCOURS_SMTP_STARTTLS", True)
-    EMAIL_TIMEOUT = 30
+    _use_ssl = env_bool("ENCOURS_SMTP_SSL", False)
+    _MAILER = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": env_str("ENCOURS_SMTP_HOST"), "port": _smtp_port, "username": env_str("ENCOURS_SMTP_USER"),
+        "password": env_str("ENCOURS_SMTP_PASSWORD"), "use_ssl": _use_ssl,
+        "use_tls": not _use_ssl and env_bool("ENCOURS_SMTP_STARTTLS", True), "timeout": 30,
+    }}
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "outbox"
+    _MAILER = {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+               "OPTIONS": {"file_path": str(VAR_DIR / "outbox")}}
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": _MAILER}
+else:  # Django 5.2 (Python 3.11): the same, in the settings MAILERS replaces
+    _options = _MAILER["OPTIONS"]
+    EMAIL_BACKEND = _MAILER["BACKEND"]
+    EMAIL_FILE_PATH = _options.get("file_path")
+    EMAIL_HOST, EMAIL_PORT = _options.get("host", "localhost"), _options.get("port", 25)
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _options.get("username", ""), _options.get("password", "")
+    EMAIL_USE_SSL, EMAIL_USE_TLS = _options.get("use_ssl", False), _options.get("use_tls", False)
+    EMAIL_TIMEOUT = _options.get("timeout")
 DEFAULT_FROM_EMAIL = env_str("ENCOURS_EMAIL_FROM", "encours@localhost")
+
+# The daily dunning run, queued for `encours worker` at this local time ("off": no scheduled run).
+ENCOURS_DUNNING_AT = env_str("ENCOURS_DUNNING_AT", "06:00")
+if ENCOURS_DUNNING_AT != "off":
+    try:
+        datetime.time.fromisoformat(ENCOURS_DUNNING_AT)
+    except ValueError:
+        raise BadSetting("ENCOURS_DUNNING_AT must be a time such as 06:00, or off") from None
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
+import django
 import pytest
 from django.utils import timezone
 from pypdf import PdfReader
@@ -28,9 +29,14 @@ def pdf_text(data: bytes) -> str:
 @pytest.fixture
 def smtp(settings):
     with SmtpServer() as server:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        options = {"host": "127.0.0.1", "port": server.port, "use_tls": False, "use_ssl": False, "timeout": 10}
+        if django.VERSION >= (6, 1):
+            settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                            "OPTIONS": options}}
+        else:
+            settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+            settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+            settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         yield server.recorder
 
 
