@@ -129,18 +129,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
-# E-mail: reminders go out through the SMTP server named here. Without one (the demo) they are written as
-# files to var/outbox instead, so that nothing leaves the machine by accident.
-if env_str("ENCOURS_SMTP_HOST"):
+# E-mail: reminders go out through the SMTP server named here, else through the machine's own mail server
+# (localhost:25). The demo and development write them as files to var/outbox instead, so that nothing
+# leaves the machine by accident.
+if env_str("ENCOURS_SMTP_HOST") or not (DEBUG or env_bool("ENCOURS_DEMO", False)):
     try:
-        _smtp_port = int(env_str("ENCOURS_SMTP_PORT", "587"))
+        _smtp_port = int(env_str("ENCOURS_SMTP_PORT", "587" if env_str("ENCOURS_SMTP_HOST") else "25"))
     except ValueError:
         raise BadSetting("ENCOURS_SMTP_PORT must be a port number") from None
     _use_ssl = env_bool("ENCOURS_SMTP_SSL", False)
     _MAILER = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
-        "host": env_str("ENCOURS_SMTP_HOST"), "port": _smtp_port, "username": env_str("ENCOURS_SMTP_USER"),
-        "password": env_str("ENCOURS_SMTP_PASSWORD"), "use_ssl": _use_ssl,
-        "use_tls": not _use_ssl and env_bool("ENCOURS_SMTP_STARTTLS", True), "timeout": 30,
+        "host": env_str("ENCOURS_SMTP_HOST", "localhost"), "port": _smtp_port,
+        "username": env_str("ENCOURS_SMTP_USER"), "password": env_str("ENCOURS_SMTP_PASSWORD"), "use_ssl": _use_ssl,
+        "use_tls": not _use_ssl and env_bool("ENCOURS_SMTP_STARTTLS", bool(env_str("ENCOURS_SMTP_HOST"))),
+        "timeout": 30,
     }}
 else:
     _MAILER = {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
