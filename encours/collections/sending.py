@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from encours.collections.letters import letter_pdf
 from encours.collections.models import Action, ActionState, Message, MessageState
@@ -39,9 +40,10 @@ def send_action(action: Action, *, user=None, now: datetime | None = None) -> Me
         action = (Action.objects.select_for_update().select_related("customer__company", "step", "company")
                   .get(pk=action.pk))
         if action.state != ActionState.TO_DO:
-            raise SendingFailed(f"this action is {action.get_state_display().lower()}, not waiting to be sent")
+            raise SendingFailed(_("This action is not waiting to be sent (%(state)s).") % {
+                "state": action.get_state_display()})
         if action.channel not in SENDABLE:
-            raise SendingFailed("calls and text messages are made by a person, not sent by Encours")
+            raise SendingFailed(_("Calls and text messages are made by a person, not sent by Encours."))
         try:
             rendered = render_action(action, as_of=timezone.localdate(now))
         except TemplateMissing as error:
@@ -57,8 +59,8 @@ def send_action(action: Action, *, user=None, now: datetime | None = None) -> Me
         )
         if action.channel == Channel.EMAIL:
             if not rendered.recipients:
-                raise SendingFailed(
-                    f"{action.customer.name} has no e-mail address: add one to a billing contact or the customer")
+                raise SendingFailed(_("%(customer)s has no e-mail address: add one to a billing contact or to the "
+                                      "customer.") % {"customer": action.customer.name})
             message.recipients = "\n".join(rendered.recipients)
             failure = _send_email(action, rendered, pdf)
             if failure:
@@ -94,7 +96,7 @@ def _send_email(action: Action, rendered, pdf: bytes) -> str:
     try:
         email.send()
     except (smtplib.SMTPException, OSError) as error:
-        return f"the mail server refused the e-mail: {error}"
+        return _("The mail server refused the e-mail: %(error)s") % {"error": error}
     return ""
 
 

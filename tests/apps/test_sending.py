@@ -6,7 +6,7 @@ from io import BytesIO
 
 import django
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from encours.collections.models import Action, ActionState, Message, MessageState
@@ -97,7 +97,7 @@ def test_a_refused_email_is_kept_as_failed_and_the_action_stays_to_do(company, d
 def test_a_customer_without_an_email_address_is_refused_with_a_clear_reason(company, customer, smtp):
     make_doc(customer, "invoice", "80.00", "2026-03-01", due="2026-03-31")
     run_dunning(company, RUN_DAY)
-    with pytest.raises(SendingFailed, match="no e-mail address"):
+    with translation.override("en"), pytest.raises(SendingFailed, match="no e-mail address"):
         send_action(Action.objects.get())
     assert Message.objects.count() == 0 and smtp.envelopes == []
 
