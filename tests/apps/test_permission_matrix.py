@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -31,11 +32,18 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLResolver, get_resolver, path
+from django.utils import timezone
+from pypdf import PdfWriter
 
 from encours.accounts.access import new_api_token
 from encours.accounts.models import Profile
 from encours.accounts.roles import SCOPED_TO_OWN_CUSTOMERS, Capability, Role, can
 from encours.api.main import api
+from encours.collections.default_templates import ensure_default_templates
+from encours.collections.disputes import open_dispute
+from encours.collections.models import Action, ActionItem, Message, MessageState, MessageTemplate, Step
+from encours.collections.promises import make_promise
+from encours.collections.scenarios import ensure_default_scenarios
 from encours.imports import services as import_services
 from encours.imports.models import ImportJob
 from tests.apps.conftest import make_doc
@@ -79,7 +87,8 @@ API_CAPABILITIES = {
 
 # What fills a path parameter: the collection named just before it (customers/<int:pk>/,
 # api/imports/<job_id>) -> an object of the fixture.
-PATH_OBJECTS = {"customers": "customer", "users": "user", "imports": "job"}
+PATH_OBJECTS = {"customers": "customer", "users": "user", "imports": "job", "actions": "action",
+                "messages": "message", "promises": "promise", "disputes": "dispute", "templates": "template"}
 
 CUSTOMERS_CSV = b"code,name,kind\nC9,Client Neuf,business\n"
 
@@ -228,15 +237,43 @@ def world(company, customer, other_customer):
     customer.save()
     other_customer.account_manager = make_user("u-other-sales", Role.SALES)  # and no collector
     other_customer.save()
-    make_doc(customer, "invoice", "120.00", "2025-01-10", "2025-02-09")
+    invoice = make_doc(customer, "invoice", "120.00", "2025-01-10", "2025-02-09")
     make_doc(other_customer, "invoice", "80.00", "2025-01-15", "2025-02-14")
     job = import_services.start_import(company, users[Role.ADMIN], ("customers.csv", CUSTOMERS_CSV), "csv",
                                        mapping="customers")
-    return {"users": users, "own": customer, "other": other_customer, "job": job, "user": users[Role.COLLECTOR]}
+    return {"users": users, "own": customer, "other": other_customer, "job": job, "user": users[Role.COLLECTOR],
+            **collections_of(company, customer, invoice)}
+
+
+def blank_pdf() -> bytes:
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(595, 842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def collections_of(company, customer, invoice) -> dict:
+    """A letter action, the letter sent, a promise, a dispute and a template, all of C1 (the sales user's)."""
+    ensure_default_scenarios(company)
+    ensure_default_templates(company)
+    step = Step.objects.get(scenario__company=company, scenario__customer_kind="", name="Last reminder")
+    action = Action.objects.create(company=company, customer=customer, step=step, channel=step.channel,
+                                   planned_on=date(2025, 3, 1), total=invoice.amount)
+    ActionItem.objects.create(action=action, document=invoice, step=step, position=step.position,
+                              open_amount=invoice.amount)
+    message = Message.objects.create(
+        company=company, customer=customer, action=action, channel="letter", language="fr", subject="Relance",
+        body_text="Relance", pdf=blank_pdf(), total=invoice.amount, state=MessageState.SENT,
+        sent_at=timezone.now())
+    promise = make_promise(customer, [invoice], invoice.amount, date(2025, 3, 20), "phone", made_on=date(2025, 3, 1))
+    dispute = open_dispute(customer, [invoice], "price", "sales", opened_on=date(2025, 3, 2))
+    template = MessageTemplate.objects.filter(company=company).first()
+    return {"action": action, "message": message, "promise": promise, "dispute": dispute, "template": template}
 
 
 def url_for(route: Route, world, variant: str) -> str:
-    objects = {"customer": world[variant or "own"], "user": world["user"], "job": world["job"]}
+    objects = {"customer": world[variant or "own"], **{name: world[name] for name in (
+        "user", "job", "action", "message", "promise", "dispute", "template")}}
 
     def fill(match):
         collection = match.group(1)
