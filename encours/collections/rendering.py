@@ -90,8 +90,8 @@ def _field_tree() -> dict[str, frozenset[str] | None]:
 
 FIELD_TREE = _field_tree()
 # {% include %} and {% extends %} would read files, {% debug %} dumps the context and the loaded modules,
-# {% url %} needs the site's URLs; a reminder needs none of them.
-FORBIDDEN_TAGS = frozenset({"include", "extends", "block", "debug", "load", "url"})
+# {% url %}, {% querystring %} and {% csrf_token %} need a web request; a reminder needs none of them.
+FORBIDDEN_TAGS = frozenset({"include", "extends", "block", "debug", "load", "url", "querystring", "csrf_token"})
 
 ENGINE = Engine(dirs=[], app_dirs=False, loaders=[], libraries={}, autoescape=False, string_if_invalid="")
 
@@ -187,6 +187,7 @@ def _locale(language: str) -> str:
     return LOCALES.get(language, "fr_FR")
 
 
+@lru_cache(maxsize=4096)  # letters repeat the same amounts (40,00 €, 0,00 €) and Babel is slow
 def format_money(amount: Decimal, currency: str, language: str) -> str:
     """1 234,56 € in French (U+202F between thousands, U+00A0 before €), €1,234.56 in English."""
     return format_currency(amount, currency, locale=_locale(language))
