@@ -183,8 +183,8 @@ def _letter_story(rendered: Rendered) -> list:
     story = [_para(rendered.date_line, DATE_LINE)]
     if rendered.formal_notice:
         story.append(_para(_("Registered letter with acknowledgement of receipt"), NOTICE))
-    story.append(Paragraph(f"<b>{escape(winansi(_('Subject:')))}</b> {escape(winansi(rendered.subject))}",
-                           SUBJECT))
+    label = _("Subject:")
+    story.append(Paragraph(f"<b>{escape(winansi(label))}</b> {escape(winansi(rendered.subject))}", SUBJECT))
     for block in rendered.paragraphs:
         if block.is_table:
             story.append(_invoice_table(rendered))

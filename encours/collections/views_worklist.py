@@ -240,7 +240,7 @@ def letters_batch(request):
         try:
             day = date.fromisoformat(request.GET["date"]) if request.GET.get("date") else timezone.localdate()
         except ValueError:
-            return _plain(_("Say which day's letters to print: ?date=YYYY-MM-DD."), 400)
+            return _plain(_("Not a date: give date=YYYY-MM-DD in the address."), 400)
         stored = _letters_of(request, day)
         if not stored:
             return _plain(_("No letter was produced on %(day)s.") % {"day": day.isoformat()}, 404)
