@@ -429,7 +429,7 @@ def test_an_email_that_cannot_be_sent_stays_to_do_and_says_why(mailable, as_user
     action = mailable["actions"]["CH"]  # Charlie has no e-mail address
     response = as_user("colette").post(f"/collections/actions/{action.pk}/", {"op": "send"}, follow=True)
     assert response.redirect_chain == [(f"/collections/actions/{action.pk}/", 302)]
-    assert "Charlie has no e-mail address" in html(response).find("ul", class_="messages").text()
+    assert "Charlie n’a pas d’adresse e-mail" in html(response).find("ul", class_="messages").text()
     action.refresh_from_db()
     assert action.state == ActionState.TO_DO and not mail.outbox
 
