@@ -13,7 +13,6 @@ which would print as a black box.
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
@@ -38,6 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from encours.collections.pdfs import winansi
 from encours.collections.rendering import Rendered
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -59,38 +59,6 @@ SHADE = colors.HexColor("#eef1f5")
 GREY = colors.HexColor("#555555")
 
 # Characters Babel or typed text use that WinAnsi lacks, and what to print instead.
-_SUBSTITUTES = str.maketrans({
-    "\u202f": "\u00a0",  # narrow no-break space (French thousands separator, before ; ? !) -> no-break space
-    "\u2007": "\u00a0",  # figure space
-    "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u2009": " ", "\u200a": " ",
-    "\u2010": "-", "\u2011": "-", "\u2212": "-",  # hyphens, minus sign
-    "\u200b": "", "\u2060": "", "\ufeff": "",  # zero-width space, word joiner, byte-order mark
-    "\u2264": "<=", "\u2265": ">=",
-    # letters NFKD does not reduce to a base letter
-    "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0131": "i", "\u0126": "H", "\u0127": "h",
-})
-
-
-def winansi(text: str) -> str:
-    """``text`` reduced to what Helvetica's WinAnsi encoding can print: known look-alikes substituted,
-    other letters reduced to their base letter (ő -> o), anything else "?"."""
-    text = unicodedata.normalize("NFC", str(text)).translate(_SUBSTITUTES)
-    try:
-        text.encode("cp1252")
-        return text
-    except UnicodeEncodeError:
-        pass
-    out = []
-    for ch in text:
-        try:
-            ch.encode("cp1252")
-            out.append(ch)
-        except UnicodeEncodeError:
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-            out.append(base if base and base.encode("cp1252", "ignore").decode("cp1252") == base else "?")
-    return "".join(out)
-
-
 def _para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(winansi(text)).replace("\n", "<br/>"), style)
 

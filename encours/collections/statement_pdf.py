@@ -8,7 +8,6 @@ French (1 234,56 €), which would otherwise print as a black box.
 from __future__ import annotations
 
 import io
-import unicodedata
 from xml.sax.saxutils import escape
 
 from django.utils import translation
@@ -20,21 +19,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from encours.collections.pdfs import winansi
 from encours.collections.statement import Statement
 from encours.web.formatting import money, percent, short_date
 
 # Characters Babel and typed text use that WinAnsi lacks, and the nearest WinAnsi character.
-_SUBSTITUTES = str.maketrans({
-    "\u202f": "\u00a0",  # narrow no-break space (French thousands separator) -> no-break space
-    "\u2009": " ",  # thin space
-    "\u2007": "\u00a0",  # figure space
-    "\u2002": " ", "\u2003": " ",  # en and em spaces
-    "\u2010": "-", "\u2011": "-",  # hyphen, non-breaking hyphen
-    "\u2212": "-",  # minus sign (Babel's minus in some locales)
-    "\u2060": "", "\u200b": "", "\ufeff": "",  # word joiner, zero-width space, byte-order mark
-    "\u2264": "<=", "\u2265": ">=",
-})
-
 BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=9, leading=11.5)
 SMALL = ParagraphStyle("small", parent=BASE, fontSize=7, leading=9, textColor=colors.HexColor("#475569"))
 BOLD = ParagraphStyle("bold", parent=BASE, fontName="Helvetica-Bold")
@@ -47,20 +36,6 @@ HEAD_NUM = ParagraphStyle("head_num", parent=HEAD, alignment=TA_RIGHT)
 GRID = colors.HexColor("#cbd5e1")
 SHADE = colors.HexColor("#f1f5f9")
 MARGIN = 16 * mm
-
-
-def winansi(text: str) -> str:
-    """``text`` with only characters Helvetica's WinAnsi encoding has: known look-alikes substituted,
-    accented letters outside it reduced to their base letter, anything else replaced by "?"."""
-    out = []
-    for ch in unicodedata.normalize("NFC", str(text)).translate(_SUBSTITUTES):
-        try:
-            ch.encode("cp1252")
-            out.append(ch)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-            out.append(base or "?")
-    return "".join(out)
 
 
 def _cell(value) -> str:

@@ -2,7 +2,14 @@
 collections pages under customers/<pk>/."""
 from django.urls import path
 
-from encours.collections import views_disputes, views_promises, views_statement, views_templates, views_worklist
+from encours.collections import (
+    views_disputes,
+    views_promises,
+    views_scenarios,
+    views_statement,
+    views_templates,
+    views_worklist,
+)
 
 urlpatterns = [
     path("collections/", views_worklist.worklist, name="worklist"),
@@ -21,6 +28,8 @@ urlpatterns = [
     path("customers/<int:pk>/dispute/", views_disputes.dispute_new, name="dispute_new"),
     path("collections/templates/", views_templates.templates, name="message_templates"),
     path("collections/templates/<int:pk>/", views_templates.template_edit, name="message_template"),
+    path("collections/scenarios/", views_scenarios.scenarios, name="scenarios"),
+    path("collections/scenarios/<int:pk>/", views_scenarios.scenario_edit, name="scenario"),
     path("customers/<int:pk>/statement/", views_statement.statement, name="customer_statement"),
     path("customers/<int:pk>/statement.pdf", views_statement.statement_pdf, name="customer_statement_pdf"),
 ]

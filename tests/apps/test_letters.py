@@ -12,7 +12,8 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from encours.collections.letters import letter_pdf, letters_pdf, winansi
+from encours.collections.letters import letter_pdf, letters_pdf
+from encours.collections.pdfs import winansi
 from encours.collections.rendering import render_action
 from encours.customers.models import Customer
 from tests.apps.conftest import make_doc

@@ -488,3 +488,15 @@ def test_sending_a_letter_from_its_page_links_its_pdf(world, as_user):
     message = Message.objects.get(action=action)
     link = html(response).find("ul", class_="messages").find("a")
     assert link.attrs["href"] == f"/collections/messages/{message.pk}/letter.pdf"
+
+
+def test_the_action_page_shows_the_total_claimed_with_interest_and_indemnity(world, as_user):
+    from encours.collections.rendering import format_money, render_action
+
+    action = letter_world(world)["AL"]  # the last reminder claims interest and the indemnity
+    rendered = render_action(action, as_of=timezone.localdate())
+    invoice = world["IA"]
+    assert rendered.total_indemnity == Decimal("40.00") and rendered.total == invoice.open_amount
+    page = html(as_user("colette").get(f"/collections/actions/{action.pk}/"))
+    expected = invoice.open_amount + rendered.total_interest + Decimal("40.00")
+    assert page.find(id="total-now").text().strip() == format_money(expected, "EUR", "fr")
