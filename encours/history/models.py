@@ -10,6 +10,21 @@ class EventKind(models.TextChoices):
     IMPORT = "import", "Import"
     CUSTOMER_CHANGED = "customer_changed", "Customer changed"
     USER_CHANGED = "user_changed", "User changed"
+    # collections
+    ACTION_APPROVED = "action.approved", "Dunning action approved"
+    ACTION_SKIPPED = "action.skipped", "Dunning action skipped"
+    ACTION_DONE = "action.done", "Dunning action done by hand"
+    MESSAGE_SENT = "message.sent", "Reminder sent"
+    MESSAGE_FAILED = "message.failed", "Reminder refused by the mail server"
+    CALL_LOGGED = "call.logged", "Call logged"
+    PROMISE_MADE = "promise.made", "Promise to pay made"
+    PROMISE_KEPT = "promise.kept", "Promise to pay kept"
+    PROMISE_BROKEN = "promise.broken", "Promise to pay broken"
+    PROMISE_CANCELLED = "promise.cancelled", "Promise to pay cancelled"
+    DISPUTE_OPENED = "dispute.opened", "Dispute opened"
+    DISPUTE_RESOLVED = "dispute.resolved", "Dispute resolved"
+    TEMPLATE_CHANGED = "template.changed", "Message template changed"
+    SCENARIO_CHANGED = "scenario.changed", "Dunning scenario changed"
 
 
 class Event(models.Model):
