@@ -14,5 +14,6 @@ for engine in sqlite postgresql; do
     .venv/bin/python bench/import_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
     .venv/bin/python bench/pages_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
     .venv/bin/python bench/dunning_bench.py --engine "$engine" | tee -a bench/results.jsonl  # its own sizes
+    .venv/bin/python bench/letters_bench.py --engine "$engine" | tee -a bench/results.jsonl  # its own sizes
 done
 .venv/bin/python -c 'from bench.common import machine; print("machine:", machine())'
