@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from encours.accounts.models import Profile
 from encours.accounts.roles import Role
-
+from encours.collections.run import run_dunning
 from encours.customers.models import Company, Customer
 from encours.demo.generator import PortfolioSpec, generate
 from encours.ledger.models import ImportBatch, ImportKind
@@ -24,6 +24,8 @@ DEMO_COMPANY = {
     "address": "12 rue des Entrepreneurs\n69003 Lyon",
     "iban": "FR7630006000011234567890189",
     "bic": "AGRIFRPP",
+    "email": "relances@demo-distribution.example",
+    "phone": "04 72 00 00 00",
 }
 # Demo only: printed by `encours demo`; a real installation creates its own users.
 DEMO_PASSWORD = "encours-demo"
@@ -82,4 +84,5 @@ def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress
         summary = import_batch(company, batch, kind=ImportKind.DEMO, digest=digest, progress=progress)
         assign_demo_staff(company)
     current_snapshot(company, timezone.localdate())  # the home page's figures, ready before the first visit
+    run_dunning(company, timezone.localdate())  # today's worklist (a second run the same day adds nothing)
     return summary, logins

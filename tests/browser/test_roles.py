@@ -11,12 +11,17 @@ from tests.browser.conftest import DEMO_CUSTOMERS, DEMO_USERS, french, login, ne
 pytestmark = pytest.mark.browser
 
 NAV = [("/", Capability.VIEW), ("/customers/", Capability.VIEW), ("/ageing/", Capability.VIEW),
+       ("/collections/", Capability.COLLECT), ("/collections/promises/", Capability.COLLECT),
+       ("/collections/disputes/", Capability.VIEW), ("/collections/templates/", Capability.MANAGE_COLLECTIONS),
        ("/imports/", Capability.IMPORT), ("/users/", Capability.MANAGE_USERS)]
 PAGES = [
     ("/", Capability.VIEW), ("/customers/", Capability.VIEW), ("/customers/{id}/", Capability.VIEW),
     ("/customers/{id}/edit/", Capability.EDIT_CUSTOMERS), ("/ageing/", Capability.VIEW),
     ("/ageing/items/", Capability.VIEW), ("/imports/", Capability.IMPORT), ("/users/", Capability.MANAGE_USERS),
-    ("/users/new/", Capability.MANAGE_USERS),
+    ("/users/new/", Capability.MANAGE_USERS), ("/collections/", Capability.COLLECT),
+    ("/collections/promises/", Capability.COLLECT), ("/collections/disputes/", Capability.VIEW),
+    ("/collections/templates/", Capability.MANAGE_COLLECTIONS), ("/collections/runs/", Capability.MANAGE_COLLECTIONS),
+    ("/customers/{id}/statement/", Capability.VIEW), ("/customers/{id}/call/", Capability.COLLECT),
 ]
 THROTTLED = "Too many failed log-ins. Wait 15 minutes, or ask an administrator."
 
