@@ -9,9 +9,8 @@ from django.db.models import Sum
 
 from encours.collections.models import Promise, PromiseState
 from encours.core.records import DocumentKind
-from encours.customers.models import Company
+from encours.customers.models import Company, Customer
 from encours.history.services import record
-from encours.customers.models import Customer
 from encours.ledger.models import Document
 
 GRACE_DAYS = 2  # a transfer ordered on the promised date may reach the account a little later

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from encours.web import ageing, auth_views as login_views, customer_detail, customer_edit, customer_list, home, users
+from encours.web import ageing, customer_detail, customer_edit, customer_list, home, users
+from encours.web import auth_views as login_views
 
 urlpatterns = [
     path("", home.home, name="home"),

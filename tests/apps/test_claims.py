@@ -98,7 +98,7 @@ def test_no_indemnity_for_an_insolvent_debtor(customer):
     customer.save()
     invoice = make_doc(customer, "invoice", "1000.00", "2025-01-01", due="2025-01-31")
     claim = claim_of(customer, invoice, date(2025, 3, 2))
-    assert (claim.indemnity, claim.interest) == (Decimal("0.00"), Decimal("10.81"))  # 1000 × 0.1315 × 30 / 365 = 10.808…
+    assert (claim.indemnity, claim.interest) == (Decimal("0.00"), Decimal("10.81"))  # 1000 × 0.1315 × 30 / 365
 
 
 def test_a_consumer_owes_legal_interest_from_the_formal_notice_and_no_indemnity(company, customer):
