@@ -72,11 +72,27 @@ def received_since(promise: Promise, until: date) -> Decimal:
 
 def check_promises(company: Company, on: date) -> tuple[int, int]:
     """Mark pending promises kept (payments since they were made reach the amount by the promised date plus
-    ``GRACE_DAYS``) or broken (that date has passed without them). Returns (kept, broken)."""
+    ``GRACE_DAYS``) or broken (that date has passed without them). Returns (kept, broken).
+
+    Two queries whatever the number of promises: the pending promises, then the payments of their customers
+    since the oldest of them; each promise is summed in Python over its own window."""
+    pending = list(Promise.objects.filter(company=company, state=PromiseState.PENDING, made_on__lte=on)
+                   .select_related("customer"))
+    if not pending:
+        return 0, 0
+    payments: dict[tuple[int, str], list[tuple[date, Decimal]]] = {}
+    for customer_id, currency, day, amount in Document.objects.filter(
+        company=company, customer_id__in={p.customer_id for p in pending}, kind=DocumentKind.PAYMENT,
+        document_date__gte=min(p.made_on for p in pending), document_date__lte=on,
+    ).values_list("customer_id", "currency", "document_date", "amount"):
+        payments.setdefault((customer_id, currency), []).append((day, amount))
     kept = broken = 0
-    for promise in Promise.objects.filter(company=company, state=PromiseState.PENDING, made_on__lte=on):
+    for promise in pending:
         deadline = promise.promised_on + timedelta(days=GRACE_DAYS)
-        if received_since(promise, min(on, deadline)) >= promise.amount:
+        until = min(on, deadline)
+        received = sum((amount for day, amount in payments.get((promise.customer_id, promise.currency), ())
+                        if promise.made_on <= day <= until), Decimal("0"))
+        if received >= promise.amount:
             promise.state, kept = PromiseState.KEPT, kept + 1
         elif on > deadline:
             promise.state, broken = PromiseState.BROKEN, broken + 1
