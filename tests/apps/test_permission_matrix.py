@@ -88,7 +88,8 @@ API_CAPABILITIES = {
 # What fills a path parameter: the collection named just before it (customers/<int:pk>/,
 # api/imports/<job_id>) -> an object of the fixture.
 PATH_OBJECTS = {"customers": "customer", "users": "user", "imports": "job", "actions": "action",
-                "messages": "message", "promises": "promise", "disputes": "dispute", "templates": "template"}
+                "messages": "message", "promises": "promise", "disputes": "dispute", "templates": "template",
+                "scenarios": "scenario"}
 
 CUSTOMERS_CSV = b"code,name,kind\nC9,Client Neuf,business\n"
 
@@ -268,12 +269,13 @@ def collections_of(company, customer, invoice) -> dict:
     promise = make_promise(customer, [invoice], invoice.amount, date(2025, 3, 20), "phone", made_on=date(2025, 3, 1))
     dispute = open_dispute(customer, [invoice], "price", "sales", opened_on=date(2025, 3, 2))
     template = MessageTemplate.objects.filter(company=company).first()
-    return {"action": action, "message": message, "promise": promise, "dispute": dispute, "template": template}
+    return {"action": action, "message": message, "promise": promise, "dispute": dispute, "template": template,
+            "scenario": step.scenario}
 
 
 def url_for(route: Route, world, variant: str) -> str:
     objects = {"customer": world[variant or "own"], **{name: world[name] for name in (
-        "user", "job", "action", "message", "promise", "dispute", "template")}}
+        "user", "job", "action", "message", "promise", "dispute", "template", "scenario")}}
 
     def fill(match):
         collection = match.group(1)

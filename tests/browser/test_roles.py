@@ -21,6 +21,7 @@ PAGES = [
     ("/users/new/", Capability.MANAGE_USERS), ("/collections/", Capability.COLLECT),
     ("/collections/promises/", Capability.COLLECT), ("/collections/disputes/", Capability.VIEW),
     ("/collections/templates/", Capability.MANAGE_COLLECTIONS), ("/collections/runs/", Capability.MANAGE_COLLECTIONS),
+    ("/collections/scenarios/", Capability.MANAGE_COLLECTIONS),
     ("/customers/{id}/statement/", Capability.VIEW), ("/customers/{id}/call/", Capability.COLLECT),
 ]
 THROTTLED = "Too many failed log-ins. Wait 15 minutes, or ask an administrator."
