@@ -42,4 +42,6 @@ class AmountField(models.BigIntegerField):
     def formfield(self, **kwargs):
         from django import forms
 
-        return forms.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+        # through Field.formfield: the label, help text, required and initial come from the model field
+        return models.Field.formfield(self, **{"form_class": forms.DecimalField, "max_digits": 16,
+                                               "decimal_places": 2, **kwargs})
