@@ -84,5 +84,5 @@ def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress
         summary = import_batch(company, batch, kind=ImportKind.DEMO, digest=digest, progress=progress)
         assign_demo_staff(company)
     current_snapshot(company, timezone.localdate())  # the home page's figures, ready before the first visit
-    run_dunning(company, timezone.localdate())  # today's worklist (a second run the same day adds nothing)
+    run_dunning(company, as_of)  # the worklist of the portfolio's day (a second run that day adds nothing)
     return summary, logins
