@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from encours.collections.models import Action, ActionItem, Scenario, Step
 from encours.core import dunning
@@ -15,32 +16,34 @@ from encours.history.services import record
 E, L, P = Channel.EMAIL, Channel.LETTER, Channel.PHONE
 
 # (name, offset, channel, template, claims interest, requires approval, min amount, formal notice)
+# Names are stored in English and shown translated (``{% translate step.name %}``); a name a user types is
+# shown as typed.
 DEFAULTS = {
     # C. com. L441-10: interest and the 40 EUR indemnity are due without reminder; claimed from the last
     # reminder on, when the relationship is already strained.
-    ("French B2B", ""): [
-        ("Preventive reminder", -5, E, "preventive", False, False, Decimal("5000.00"), False),
-        ("First reminder", 3, E, "reminder-1", False, False, None, False),
-        ("Second reminder", 10, E, "reminder-2", False, False, None, False),
-        ("Phone call", 15, P, "", False, False, None, False),
-        ("Last reminder", 20, L, "last-reminder", True, False, None, False),
-        ("Formal notice", 30, L, "formal-notice", True, True, None, True),
+    (gettext_noop("French B2B"), ""): [
+        (gettext_noop("Preventive reminder"), -5, E, "preventive", False, False, Decimal("5000.00"), False),
+        (gettext_noop("First reminder"), 3, E, "reminder-1", False, False, None, False),
+        (gettext_noop("Second reminder"), 10, E, "reminder-2", False, False, None, False),
+        (gettext_noop("Phone call"), 15, P, "", False, False, None, False),
+        (gettext_noop("Last reminder"), 20, L, "last-reminder", True, False, None, False),
+        (gettext_noop("Formal notice"), 30, L, "formal-notice", True, True, None, True),
     ],
     # Consumers owe no indemnity and no recovery costs (CPCE L111-8); legal interest only from the formal
     # notice (C. civ. 1231-6, 1344-1), so no step claims interest.
-    ("French consumers", "consumer"): [
-        ("First reminder", 5, E, "consumer-reminder-1", False, False, None, False),
-        ("Second reminder", 15, L, "consumer-reminder-2", False, False, None, False),
-        ("Phone call", 20, P, "", False, False, None, False),
-        ("Formal notice", 30, L, "consumer-formal-notice", False, True, None, True),
+    (gettext_noop("French consumers"), "consumer"): [
+        (gettext_noop("First reminder"), 5, E, "consumer-reminder-1", False, False, None, False),
+        (gettext_noop("Second reminder"), 15, L, "consumer-reminder-2", False, False, None, False),
+        (gettext_noop("Phone call"), 20, P, "", False, False, None, False),
+        (gettext_noop("Formal notice"), 30, L, "consumer-formal-notice", False, True, None, True),
     ],
     # Public buyers owe interest (ECB + 8 points) and 40 EUR automatically after the payment period
     # (CCP L2192-13, R2192-31): every reminder states them.
-    ("French public bodies", "public"): [
-        ("First reminder", 5, E, "public-reminder-1", True, False, None, False),
-        ("Second reminder", 15, L, "public-reminder-2", True, False, None, False),
-        ("Phone call", 20, P, "", False, False, None, False),
-        ("Formal notice", 45, L, "public-formal-notice", True, True, None, True),
+    (gettext_noop("French public bodies"), "public"): [
+        (gettext_noop("First reminder"), 5, E, "public-reminder-1", True, False, None, False),
+        (gettext_noop("Second reminder"), 15, L, "public-reminder-2", True, False, None, False),
+        (gettext_noop("Phone call"), 20, P, "", False, False, None, False),
+        (gettext_noop("Formal notice"), 45, L, "public-formal-notice", True, True, None, True),
     ],
 }
 

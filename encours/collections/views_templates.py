@@ -109,7 +109,7 @@ def templates(request):
     steps: dict[str, list[str]] = {}
     for step in (Step.objects.filter(scenario__company=company).exclude(template="")
                  .select_related("scenario").order_by("scenario__name", "position")):
-        steps.setdefault(step.template, []).append(f"{step.scenario.name}: {step.name}")
+        steps.setdefault(step.template, []).append(f"{_(step.scenario.name)}: {_(step.name)}")
     rows = [{"t": t, "steps": steps.get(t.code, [])}
             for t in MessageTemplate.objects.filter(company=company).select_related("updated_by")]
     rows.sort(key=lambda row: _list_order(row["t"]))

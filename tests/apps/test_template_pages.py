@@ -74,8 +74,9 @@ def test_the_list_shows_the_default_templates_in_both_languages(company, manager
 def test_the_list_names_the_scenario_steps_using_each_code(company, manager):
     ensure_default_scenarios(company)
     rows = {(r["t"].code, r["t"].language): r["steps"] for r in manager.get(LIST).context["rows"]}
-    assert rows[("reminder-1", "fr")] == ["French B2B: First reminder"]
-    assert rows[("public-formal-notice", "en")] == ["French public bodies: Formal notice"]
+    # the default names are stored in English and shown in the user's language (French here)
+    assert rows[("reminder-1", "fr")] == ["Entreprises (France): Première relance"]
+    assert rows[("public-formal-notice", "en")] == ["Acheteurs publics (France): Mise en demeure"]
 
 
 @pytest.mark.parametrize("role", [Role.COLLECTOR, Role.SALES, Role.ACCOUNTANT, Role.AUDITOR])
