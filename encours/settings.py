@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "encours.reporting",
     "encours.imports",
     "encours.collections",
+    "encours.risk",
     "encours.web",
     "encours.api",
 ]

@@ -24,6 +24,8 @@ class Capability(StrEnum):
     MANAGE_USERS = "manage_users"  # create users, assign roles, deactivate
     COLLECT = "collect"  # work the worklist: send reminders, log calls, record promises and disputes
     MANAGE_COLLECTIONS = "manage_collections"  # approve actions, start runs, edit templates and scenarios
+    CHECK_ORDERS = "check_orders"  # ask whether an order can be accepted, record orders, request an unblock
+    MANAGE_CREDIT = "manage_credit"  # set limits, enter statements, release or reject orders on hold, unblock
 
 
 _ALL = frozenset(Capability)
@@ -32,10 +34,10 @@ _READ = frozenset({Capability.VIEW, Capability.EXPORT})
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
     Role.CREDIT_MANAGER: _READ | {Capability.EDIT_CUSTOMERS, Capability.IMPORT, Capability.COLLECT,
-                                  Capability.MANAGE_COLLECTIONS},
+                                  Capability.MANAGE_COLLECTIONS, Capability.CHECK_ORDERS, Capability.MANAGE_CREDIT},
     Role.COLLECTOR: _READ | {Capability.COLLECT},
     Role.ACCOUNTANT: _READ | {Capability.IMPORT},
-    Role.SALES: _READ,
+    Role.SALES: _READ | {Capability.CHECK_ORDERS},
     Role.AUDITOR: _READ,
 }
 

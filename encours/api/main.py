@@ -6,7 +6,7 @@ Every endpoint needs a bearer token or a session (``auth.AUTH``) and checks the 
 from ninja import NinjaAPI, Router
 
 from encours.accounts.roles import Capability
-from encours.api import customers, documents, errors, imports, reports
+from encours.api import customers, documents, errors, imports, orders, reports
 from encours.api.auth import AUTH
 from encours.web.decorators import requires
 
@@ -21,7 +21,7 @@ api = NinjaAPI(
     docs_decorator=requires(Capability.VIEW),
 )
 errors.install(api)
-for module in (customers, documents, reports, imports):
+for module in (customers, documents, reports, imports, orders):
     api.add_router("", module.router)
 
 # Last, so that it only catches what no endpoint answers: a JSON 404 rather than Django's HTML page.

@@ -1,6 +1,8 @@
 """The creditor (company), its customers and their contacts."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,6 +17,7 @@ from encours.customers.validators import (
     validate_siret,
     validate_vat_number,
 )
+from encours.ledger.fields import AmountField
 
 
 def validate_terms(code: str) -> None:
@@ -51,6 +54,13 @@ class Company(models.Model):
         help_text=_("The rate of the general terms of sale, for business customers; never below three times "
                     "the legal interest rate. Empty: ECB rate + 10 points."),
     )
+    default_credit_limit = AmountField(
+        _("default credit limit"), default=0,
+        help_text=_("The limit of customers without their own; 0: cash on order until their limit is set."))
+    overdue_tolerance_amount = AmountField(
+        _("overdue tolerance (amount)"), default=Decimal("1000.00"),
+        help_text=_("Orders are blocked when more than this amount is overdue beyond the tolerance in days."))
+    overdue_tolerance_days = models.PositiveSmallIntegerField(_("overdue tolerance (days)"), default=30)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -125,6 +135,15 @@ class Customer(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.TextField(_("address"), blank=True)
+    credit_limit = AmountField(_("credit limit"), null=True, blank=True,
+                               help_text=_("The internal limit; empty: the company's default limit."))
+    credit_limit_review_on = models.DateField(_("limit to review on"), null=True, blank=True)
+    insurer = models.CharField(_("credit insurer"), max_length=100, blank=True)
+    insurer_reference = models.CharField(_("insurer's reference"), max_length=60, blank=True)
+    insured_limit = AmountField(_("insured limit"), null=True, blank=True,
+                                help_text=_("The limit the credit insurer guarantees; empty: not insured."))
+    unblocked_until = models.DateField(_("unblocked until"), null=True, blank=True, editable=False,
+                                       help_text=_("Set by an unblock granted by a credit manager."))
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="fr",
                                 help_text=_("The language of the reminders."))
     notes = models.TextField(_("notes"), blank=True)

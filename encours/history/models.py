@@ -25,6 +25,16 @@ class EventKind(models.TextChoices):
     DISPUTE_RESOLVED = "dispute.resolved", "Dispute resolved"
     TEMPLATE_CHANGED = "template.changed", "Message template changed"
     SCENARIO_CHANGED = "scenario.changed", "Dunning scenario changed"
+    # credit risk
+    ORDER_ON_HOLD = "order.on_hold", "Order on hold (credit check)"
+    ORDER_ACCEPTED = "order.accepted", "Order accepted under an unblock"
+    ORDER_RELEASED = "order.released", "Order on hold released"
+    ORDER_REJECTED = "order.rejected", "Order on hold rejected"
+    ORDER_INVOICED = "order.invoiced", "Order invoiced"
+    ORDER_CANCELLED = "order.cancelled", "Order cancelled"
+    UNBLOCK_REQUESTED = "credit.unblock_requested", "Unblock requested"
+    UNBLOCKED = "credit.unblocked", "Unblocked until a date"
+    UNBLOCK_REFUSED = "credit.unblock_refused", "Unblock request refused"
 
 
 class Event(models.Model):

@@ -21,9 +21,11 @@ Expected outcome of a request, from the table:
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -46,6 +48,7 @@ from encours.collections.promises import make_promise
 from encours.collections.scenarios import ensure_default_scenarios
 from encours.imports import services as import_services
 from encours.imports.models import ImportJob
+from encours.risk.orders import place_order
 from tests.apps.conftest import make_doc
 
 User = get_user_model()
@@ -83,13 +86,18 @@ API_CAPABILITIES = {
     ("POST", "/api/imports"): Capability.IMPORT,
     ("GET", "/api/imports"): Capability.VIEW,
     ("GET", "/api/imports/{job_id}"): Capability.VIEW,
+    ("POST", "/api/orders/check"): Capability.CHECK_ORDERS,
+    ("POST", "/api/orders"): Capability.CHECK_ORDERS,
+    ("GET", "/api/orders/{order_id}"): Capability.CHECK_ORDERS,
+    ("POST", "/api/orders/{order_id}/invoice"): Capability.CHECK_ORDERS,
+    ("POST", "/api/orders/{order_id}/cancel"): Capability.CHECK_ORDERS,
 }
 
 # What fills a path parameter: the collection named just before it (customers/<int:pk>/,
 # api/imports/<job_id>) -> an object of the fixture.
 PATH_OBJECTS = {"customers": "customer", "users": "user", "imports": "job", "actions": "action",
                 "messages": "message", "promises": "promise", "disputes": "dispute", "templates": "template",
-                "scenarios": "scenario"}
+                "scenarios": "scenario", "orders": "order"}
 
 CUSTOMERS_CSV = b"code,name,kind\nC9,Client Neuf,business\n"
 
@@ -101,7 +109,13 @@ def _upload_data():
 
 
 # The body of API operations that take one; a valid body, so that the answer is about the caller's rights.
-REQUEST_DATA = {("POST", "/api/imports"): _upload_data}
+REQUEST_DATA = {
+    ("POST", "/api/imports"): _upload_data,
+    ("POST", "/api/orders/check"): lambda: {"customer": "C1", "amount": "10.00"},
+    ("POST", "/api/orders"): lambda: {"customer": "C1", "reference": "PO-MATRIX", "amount": "10.00"},
+    ("POST", "/api/orders/{order_id}/invoice"): lambda: {},
+    ("POST", "/api/orders/{order_id}/cancel"): lambda: {"note": "matrix"},
+}
 
 
 # --------------------------------------------------------------------------- the URL list
@@ -269,13 +283,16 @@ def collections_of(company, customer, invoice) -> dict:
     promise = make_promise(customer, [invoice], invoice.amount, date(2025, 3, 20), "phone", made_on=date(2025, 3, 1))
     dispute = open_dispute(customer, [invoice], "price", "sales", opened_on=date(2025, 3, 2))
     template = MessageTemplate.objects.filter(company=company).first()
+    customer.credit_limit = Decimal("1000.00")  # the order below is accepted, so it can be invoiced or cancelled
+    customer.save()
     return {"action": action, "message": message, "promise": promise, "dispute": dispute, "template": template,
-            "scenario": step.scenario}
+            "scenario": step.scenario,
+            "order": place_order(customer, "PO-WORLD", Decimal("10.00"))}
 
 
 def url_for(route: Route, world, variant: str) -> str:
     objects = {"customer": world[variant or "own"], **{name: world[name] for name in (
-        "user", "job", "action", "message", "promise", "dispute", "template", "scenario")}}
+        "user", "job", "action", "message", "promise", "dispute", "template", "scenario", "order")}}
 
     def fill(match):
         collection = match.group(1)
@@ -322,7 +339,11 @@ def test_each_url_answers_each_role_as_the_capability_table_says(world, route, p
         response = client.get(url, headers=headers)
     else:
         data = REQUEST_DATA[(route.method, route.openapi_path)]()
-        response = getattr(client, route.method.lower())(url, data, headers=headers)
+        if any(hasattr(value, "read") for value in data.values()):  # an upload: multipart
+            response = getattr(client, route.method.lower())(url, data, headers=headers)
+        else:
+            response = getattr(client, route.method.lower())(url, json.dumps(data), content_type="application/json",
+                                                              headers=headers)
     expected = expected_status(route, principal, variant)
     assert response.status_code == expected, (url, principal, response.content[:300])
     if expected == 302 and principal == ANONYMOUS:
