@@ -1,5 +1,6 @@
 """The Django admin shows the ledger to staff, and to nobody else."""
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -46,3 +47,15 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, db, model):
     app = "customers" if model in ("company", "customer") else "ledger"
     response = client.get(reverse(f"admin:{app}_{model}_changelist"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("model", ["financialstatement", "limitdecision", "order", "unblock", "unblockrequest"])
+def test_the_credit_risk_lists_open_and_orders_are_read_only(staff, company, model):
+    from encours.customers.models import Customer
+    from encours.risk.orders import place_order
+
+    customer = Customer.objects.create(company=company, code="R1", name="Risque SA")
+    order = place_order(customer, "PO-ADMIN", Decimal("10.00"))
+    assert staff.get(reverse(f"admin:risk_{model}_changelist")).status_code == 200
+    assert staff.get(reverse("admin:risk_order_add")).status_code == 403
+    assert staff.post(reverse("admin:risk_order_delete", args=[order.pk]), {"post": "yes"}).status_code == 403
