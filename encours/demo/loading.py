@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -71,6 +72,36 @@ def assign_demo_staff(company: Company) -> None:
             Customer.objects.filter(pk__in=ids.values("pk")).update(**{field: pk})
 
 
+DEMO_INSURER = "Assureur-crédit de démonstration"
+
+
+def set_demo_limits(company: Company, as_of: date) -> None:
+    """Realistic limits: about three months of the customer's sales of the last year (two months of terms
+    and one of orders), rounded down to 500; one business customer in three insured for 80 % of it; consumers
+    keep the company's default (cash on order). A new company gets a default limit of 1,500."""
+    from django.db.models import Sum
+
+    from encours.core.records import CustomerKind, DocumentKind
+    from encours.ledger.models import Document
+
+    company.default_credit_limit = Decimal("1500.00")
+    company.save(update_fields=["default_credit_limit"])
+    sales = (Document.objects.filter(company=company, kind=DocumentKind.INVOICE, document_date__lte=as_of,
+                                     document_date__gt=as_of - timedelta(days=365))
+             .values("customer_id").annotate(total=Sum("amount")))
+    kinds = dict(Customer.objects.filter(company=company).values_list("pk", "kind"))
+    updates = []
+    for row in sales:
+        if kinds.get(row["customer_id"]) == CustomerKind.CONSUMER:
+            continue
+        limit = max(Decimal(500), (row["total"] / 4 // 500) * 500)
+        insured = row["customer_id"] % 3 == 0 and kinds[row["customer_id"]] == CustomerKind.BUSINESS
+        updates.append(Customer(pk=row["customer_id"], credit_limit=limit,
+                                insurer=DEMO_INSURER if insured else "",
+                                insured_limit=(limit * 8 / 10 // 100) * 100 if insured else None))
+    Customer.objects.bulk_update(updates, ["credit_limit", "insurer", "insured_limit"], batch_size=1000)
+
+
 def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress=None) -> tuple[ImportSummary, list]:
     spec = PortfolioSpec(customers=customers, invoices=invoices, seed=seed, as_of=as_of)
     digest = hashlib.sha256(repr(spec).encode()).hexdigest()
@@ -83,6 +114,7 @@ def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress
         batch = generate(spec)
         summary = import_batch(company, batch, kind=ImportKind.DEMO, digest=digest, progress=progress)
         assign_demo_staff(company)
+        set_demo_limits(company, as_of)
     current_snapshot(company, timezone.localdate())  # the home page's figures, ready before the first visit
     run_dunning(company, as_of)  # the worklist of the portfolio's day (a second run that day adds nothing)
     return summary, logins
