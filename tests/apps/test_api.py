@@ -574,7 +574,8 @@ def test_the_openapi_description_lists_every_path_with_tags_and_summaries(db):
     assert set(schema["paths"]) == {
         "/api/customers", "/api/customers/{customer_id}", "/api/customers/{customer_id}/open-items",
         "/api/invoices", "/api/credit-notes", "/api/payments", "/api/ageing", "/api/kpis",
-        "/api/imports", "/api/imports/{job_id}",
+        "/api/imports", "/api/imports/{job_id}", "/api/orders/check", "/api/orders", "/api/orders/{order_id}",
+        "/api/orders/{order_id}/invoice", "/api/orders/{order_id}/cancel",
     }
     operations = [op for path in schema["paths"].values() for op in path.values()]
     assert all(op["summary"] and op["tags"] for op in operations)
