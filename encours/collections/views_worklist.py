@@ -41,6 +41,7 @@ from encours.collections.rendering import TemplateInvalid, TemplateMissing, rend
 from encours.collections.run import run_dunning
 from encours.collections.sending import SendingFailed, send_action
 from encours.collections.tasks import daily_run
+from encours.collections.views_promises import invoice_rows
 from encours.core.dunning import Channel
 from encours.core.records import DocumentKind
 from encours.ledger.models import Document
@@ -407,9 +408,8 @@ def call_new(request, pk: int):
         ticked = [i.document_id for i in action.items.all()] if action else []
         form = CallForm(initial={"contact": name, "phone": phone, "documents": ticked}, invoices=invoices)
     today = timezone.localdate()
-    ticked = {str(v) for v in (form["documents"].value() or [])}
-    rows = [{"doc": d, "checked": str(d.pk) in ticked, "days_late": max((today - d.due_date).days, 0) or None}
-            for d in invoices]
+    ticked = {int(v) for v in (form["documents"].value() or []) if str(v).isdigit()}
+    rows = invoice_rows(invoices, ticked, today)
     return render(request, "collections/call_form.html", {
         "nav": "worklist", "customer": customer, "action": action, "form": form, "invoices": rows,
         "contacts": contacts, "currency": company.currency,
