@@ -16,6 +16,7 @@ from encours.collections.models import (
     Scenario,
     Step,
 )
+from encours.history.admin import EvidenceAdmin
 from encours.web.formatting import short_date
 
 
@@ -91,7 +92,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(EvidenceAdmin):
     """What was sent is evidence: it can be read, never added, changed or deleted here."""
 
     list_display = ("sent_at", "customer", "channel", "subject", "state", "total", "interest", "indemnity",
@@ -101,15 +102,6 @@ class MessageAdmin(admin.ModelAdmin):
     list_select_related = ("customer",)
     date_hierarchy = "sent_at"
     exclude = ("pdf",)  # bytes; the letter is opened from the message page of the application
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Call)

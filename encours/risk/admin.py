@@ -2,6 +2,7 @@
 only here (they change through the credit check and its decisions, which keep the history)."""
 from django.contrib import admin
 
+from encours.history.admin import EvidenceAdmin
 from encours.risk.models import FinancialStatement, LimitDecision, Order, Unblock, UnblockRequest
 
 
@@ -21,19 +22,8 @@ class LimitDecisionAdmin(admin.ModelAdmin):
     raw_id_fields = ("customer",)
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Order)
-class OrderAdmin(ReadOnly):
+class OrderAdmin(EvidenceAdmin):
     list_display = ("reference", "customer", "amount", "state", "checked_at", "overridden")
     list_filter = ("state", "overridden")
     search_fields = ("reference", "customer__name", "customer__code")
@@ -41,13 +31,13 @@ class OrderAdmin(ReadOnly):
 
 
 @admin.register(Unblock)
-class UnblockAdmin(ReadOnly):
+class UnblockAdmin(EvidenceAdmin):
     list_display = ("customer", "valid_until", "granted_by", "granted_at")
     list_select_related = ("customer", "granted_by")
 
 
 @admin.register(UnblockRequest)
-class UnblockRequestAdmin(ReadOnly):
+class UnblockRequestAdmin(EvidenceAdmin):
     list_display = ("customer", "state", "requested_by", "requested_at", "decided_by")
     list_filter = ("state",)
     list_select_related = ("customer", "requested_by", "decided_by")

@@ -85,9 +85,6 @@ class OrderState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-PENDING_EXPOSURE = (OrderState.ACCEPTED,)
-
-
 class Order(models.Model):
     """A customer order checked against its credit: accepted (pending exposure) or on hold."""
 
