@@ -35,6 +35,11 @@ class EventKind(models.TextChoices):
     UNBLOCK_REQUESTED = "credit.unblock_requested", "Unblock requested"
     UNBLOCKED = "credit.unblocked", "Unblocked until a date"
     UNBLOCK_REFUSED = "credit.unblock_refused", "Unblock request refused"
+    ORDER_NOTIFIED = "order.notified", "Credit managers told of an order on hold"
+    LIMIT_DECIDED = "credit.limit_decided", "Credit limit decided"
+    STATEMENTS_RECORDED = "credit.statements", "Financial statements recorded"
+    CASE_OPENED = "committee.opened", "Credit committee case opened"
+    CASE_DECIDED = "committee.decided", "Credit committee case decided"
 
 
 class Event(models.Model):

@@ -18,4 +18,5 @@ urlpatterns = [
     path("users/<int:pk>/", users.user_edit, name="user_edit"),
     path("imports/", include("encours.imports.urls")),
     path("", include("encours.collections.urls")),
+    path("", include("encours.risk.urls")),
 ]
