@@ -61,6 +61,10 @@ class Company(models.Model):
         _("overdue tolerance (amount)"), default=Decimal("1000.00"),
         help_text=_("Orders are blocked when more than this amount is overdue beyond the tolerance in days."))
     overdue_tolerance_days = models.PositiveSmallIntegerField(_("overdue tolerance (days)"), default=30)
+    annual_sales_excl_tax = AmountField(
+        _("own annual sales excluding tax"), null=True, blank=True,
+        help_text=_("Budgeted sales of the year: no customer's recommended limit exceeds 5 % of it. "
+                    "Empty: no concentration cap."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
