@@ -14,6 +14,7 @@ from encours.accounts.models import Profile
 from encours.accounts.roles import Role
 from encours.collections.run import run_dunning
 from encours.customers.models import Company, Customer
+from encours.demo.credit import load_demo_credit
 from encours.demo.generator import PortfolioSpec, generate
 from encours.ledger.models import ImportBatch, ImportKind
 from encours.ledger.services import ImportSummary, import_batch
@@ -115,6 +116,7 @@ def load_demo(*, customers: int, invoices: int, seed: int, as_of: date, progress
         summary = import_batch(company, batch, kind=ImportKind.DEMO, digest=digest, progress=progress)
         assign_demo_staff(company)
         set_demo_limits(company, as_of)
+        load_demo_credit(company, as_of, seed)
     current_snapshot(company, timezone.localdate())  # the home page's figures, ready before the first visit
     run_dunning(company, as_of)  # the worklist of the portfolio's day (a second run that day adds nothing)
     return summary, logins
