@@ -17,25 +17,10 @@ from pathlib import Path
 import click
 
 from encours.accounts.roles import Role
+from encours.cli_common import _django, _parse_date
+from encours.cli_credit import credit, order
 
 EXIT_REFUSED = 2
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "encours.settings")
-    os.environ.setdefault("ENCOURS_CLI", "true")
-    import django
-
-    django.setup()
-
-
-def _parse_date(_ctx, _param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD") from None
 
 
 def _parse_limits(_ctx, _param, value: str):
@@ -443,51 +428,6 @@ def dunning_send(on: date | None, fmt: str, company_id: str | None) -> None:
         raise SystemExit(1)
 
 
-# --------------------------------------------------------------------------- orders
-@main.group()
-def order() -> None:
-    """Orders: the credit check before accepting one."""
-
-
-@order.command(name="check")
-@click.option("--customer", "customer_ref", required=True, help="The customer's account code or id.")
-@click.option("--amount", required=True, help="The order amount, e.g. 1250.00")
-@click.option("--record", "reference", help="Record the order under this reference: accepted orders count as "
-                                             "pending exposure, blocked ones wait on hold for a credit manager.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--company", "company_id", help="Company id or SIREN (default: the first company).")
-def order_check(customer_ref: str, amount: str, reference: str | None, fmt: str, company_id: str | None) -> None:
-    """Can this order be accepted? Answers accept or block, with every reason, the exposure and the limit.
-
-    Exit code 0 with the answer (accept or block), 2 on a malformed request (nothing recorded)."""
-    _django()
-    from encours.customers.services import UnknownCompany, get_company
-    from encours.risk import orders
-
-    try:
-        company = get_company(company_id)
-        customer = orders.find_customer(company, customer_ref)
-        value = orders.parse_amount(amount)
-        if reference:
-            placed = orders.place_order(customer, reference, value)
-            answer = {"decision": "accept" if placed.state == "accepted" else "block", "reasons": placed.reasons,
-                      "exposure": str(placed.exposure_before), "exposure_after": str(placed.exposure_before + value),
-                      "limit": str(placed.limit), "overridden": placed.overridden, "order": placed.reference,
-                      "state": placed.state}
-        else:
-            answer = orders.answer_dict(orders.check(customer, value))
-    except (orders.OrderRefused, UnknownCompany, ValueError) as error:
-        click.echo(f"error: {error}", err=True)
-        raise SystemExit(2) from None
-    if fmt == "json":
-        click.echo(json.dumps(answer))
-        return
-    click.echo(f"{answer['decision'].upper()}: exposure {answer['exposure']} -> {answer['exposure_after']}, "
-               f"limit {answer['limit']}")
-    for reason in answer["reasons"]:
-        click.echo(f"  - {reason['message']}")
-
-
 # --------------------------------------------------------------------------- terms
 @main.group()
 def terms() -> None:
@@ -661,6 +601,9 @@ def token_create(username: str, name: str) -> None:
 
     click.echo(new_api_token(_find_user(username), name))
 
+
+main.add_command(order)
+main.add_command(credit)
 
 if __name__ == "__main__":
     main()

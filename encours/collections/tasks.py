@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from encours.collections.run import run_dunning
 from encours.customers.models import Company
+from encours.risk.committee import committee_review
 
 
 @task()
@@ -30,5 +31,7 @@ def scheduled_run(company_id: int) -> dict:
     if company is None:  # deleted since: nothing to run, nothing to schedule
         return {}
     summary = run_dunning(company, timezone.localdate()).as_dict()
+    # the credit committee's review runs as its own task: a failure there leaves the dunning run done
+    committee_review.enqueue(company_id, timezone.localdate().isoformat())
     ensure_scheduled(companies=[company_id])
     return summary

@@ -3,7 +3,7 @@ only here (they change through the credit check and its decisions, which keep th
 from django.contrib import admin
 
 from encours.history.admin import EvidenceAdmin
-from encours.risk.models import FinancialStatement, LimitDecision, Order, Unblock, UnblockRequest
+from encours.risk.models import CommitteeCase, FinancialStatement, LimitDecision, Order, Unblock, UnblockRequest
 
 
 @admin.register(FinancialStatement)
@@ -41,3 +41,11 @@ class UnblockRequestAdmin(EvidenceAdmin):
     list_display = ("customer", "state", "requested_by", "requested_at", "decided_by")
     list_filter = ("state",)
     list_select_related = ("customer", "requested_by", "decided_by")
+
+
+@admin.register(CommitteeCase)
+class CommitteeCaseAdmin(EvidenceAdmin):
+    list_display = ("customer", "kind", "opened_on", "state", "decision", "decided_by", "decided_at")
+    list_filter = ("kind", "state", "decision")
+    search_fields = ("customer__name", "customer__code")
+    list_select_related = ("customer", "decided_by")

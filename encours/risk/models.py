@@ -174,3 +174,72 @@ class UnblockRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer}: {self.state}"
+
+
+class CaseKind(models.TextChoices):
+    LIMIT_EXCEEDED = "limit_exceeded", _("Limit exceeded")
+    OVERDUE = "overdue", _("Overdue beyond the tolerance")
+    SCORE_DROP = "score_drop", _("Score drop")
+    UNBLOCK_REQUEST = "unblock_request", _("Unblock request")
+    INSOLVENCY = "insolvency", _("Insolvency proceedings")
+
+
+class CaseState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DECIDED = "decided", _("Decided")
+
+
+class CaseDecision(models.TextChoices):
+    KEEP_LIMIT = "keep_limit", _("Keep the limit")
+    CHANGE_LIMIT = "change_limit", _("Change the limit")
+    BLOCK = "block", _("Block the account")
+    UNBLOCK = "unblock", _("Unblock until a date")
+    HAND_OVER = "hand_over", _("Hand over to litigation and collection")
+    NO_ACTION = "no_action", _("No action")
+
+
+class CommitteeCase(models.Model):
+    """A customer's situation put to the credit committee (``risk/committee.py``): the facts when it was opened,
+    then the decision, who took it, when and why, and the figures at that moment.
+
+    At most one open case per customer and kind; a decided case stays as the record of the decision."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="committee_cases",
+                                 verbose_name=_("customer"))
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
+    opened_on = models.DateField(_("opened on"))
+    opened_at = models.DateTimeField(_("opened at"))
+    facts = models.JSONField(_("facts at opening"), default=dict, blank=True)
+    unblock_request = models.ForeignKey(UnblockRequest, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="committee_cases", verbose_name=_("unblock request"))
+    cleared_on = models.DateField(_("situation cleared on"), null=True, blank=True,
+                                  help_text=_("The first review that no longer found the situation."))
+    state = models.CharField(_("state"), max_length=8, choices=CaseState.choices, default=CaseState.OPEN)
+    decision = models.CharField(_("decision"), max_length=12, choices=CaseDecision.choices, blank=True)
+    new_limit = AmountField(_("new limit"), null=True, blank=True)
+    until = models.DateField(_("unblocked until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_facts = models.JSONField(_("figures at the decision"), default=dict, blank=True)
+    limit_decision = models.ForeignKey(LimitDecision, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", verbose_name=_("limit decision"))
+    unblock = models.ForeignKey(Unblock, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("unblock"))
+
+    class Meta:
+        verbose_name = _("committee case")
+        verbose_name_plural = _("committee cases")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "kind"], condition=Q(state="open"),
+                                    name="committee_one_open_case_per_kind"),
+            models.CheckConstraint(condition=Q(state="open", decision="") | Q(state="decided") & ~Q(decision=""),
+                                   name="committee_decided_with_a_decision"),
+        ]
+        indexes = [models.Index(fields=["company", "state", "opened_at"]),
+                   models.Index(fields=["customer", "kind", "-decided_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.kind} ({self.state})"

@@ -46,6 +46,9 @@ def request_unblock(customer: Customer, *, reason: str, user, order: Order | Non
         record(customer.company, "credit.unblock_requested",
                f"Unblock requested{f' for order {order.reference}' if order else ''}", customer=customer, actor=user,
                reason=reason, at=now)
+        from encours.risk.committee import open_unblock_case  # the committee imports this module
+
+        open_unblock_case(request, now=now)
     return request
 
 

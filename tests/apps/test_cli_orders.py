@@ -26,3 +26,28 @@ def test_order_check_answers_in_json_and_refuses_malformed_requests(tmp_path):
                           (["--customer", "NOPE", "--amount", "3"], "no customer")):
         refused = run(url, "order", "check", *args, "--format", "json", check=False)
         assert refused.returncode == 2 and message in refused.stderr and refused.stdout == ""
+
+
+def test_credit_review_opens_each_case_once_and_prints_them(customer):
+    """C1: limit 1,000.00, invoice 1,500.00 open (exposure 1,500.00 > 1,000.00): one "limit exceeded" case; the
+    invoice is due 2026-06-20, 10 days before the review (not beyond the 30 days' tolerance): no overdue case."""
+    from decimal import Decimal
+
+    from click.testing import CliRunner
+
+    from encours.cli import main
+    from encours.risk.models import CommitteeCase
+    from tests.apps.conftest import make_doc
+
+    customer.credit_limit = Decimal("1000.00")
+    customer.save()
+    make_doc(customer, "invoice", "1500.00", "2026-05-21", "2026-06-20")
+    first = CliRunner().invoke(main, ["credit", "review", "--date", "2026-06-30", "--format", "json"])
+    assert first.exit_code == 0, first.output
+    opened = json.loads(first.output)["opened"]
+    assert [(c["kind"], c["customer"]) for c in opened] == [("limit_exceeded", "C1")]
+    again = CliRunner().invoke(main, ["credit", "review", "--date", "2026-06-30"])
+    assert again.exit_code == 0 and again.output.startswith("0 case(s) opened on 2026-06-30")
+    assert CommitteeCase.objects.count() == 1
+    bad = CliRunner().invoke(main, ["credit", "review", "--date", "30/06/2026"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
