@@ -66,3 +66,7 @@ def _decide(request: UnblockRequest, state: str, user, note: str, now, unblock: 
         state=state, decided_by=user, decided_at=now, note=note, unblock=unblock)
     if not updated:
         raise OrderRefused("this request was already decided")
+    from encours.risk.committee_decisions import settle_request_case  # the committee builds on this module
+
+    request.refresh_from_db()
+    settle_request_case(request, user=user, note=note, now=now, unblock=unblock)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from encours.accounts.access import visible_customer_ids
 from encours.accounts.roles import Capability
 from encours.core.scoring import Factor
-from encours.risk.committee import CaseRefused, decide_case, figures_of, headline, review_company
+from encours.risk.committee import figures_of, headline, review_company
+from encours.risk.committee_decisions import CaseRefused, decide_case
 from encours.risk.models import CaseDecision, CaseKind, CaseState, CommitteeCase, UnblockRequest
 from encours.web.decorators import requires
 from encours.web.scope import company_for

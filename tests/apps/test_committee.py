@@ -19,13 +19,8 @@ from encours.history.models import Event, EventKind
 from encours.history.services import record
 from encours.ledger.services import allocate
 from encours.risk.assessment import assess, decide_limit
-from encours.risk.committee import (
-    CaseRefused,
-    committee_review,
-    credit_figures,
-    decide_case,
-    review_company,
-)
+from encours.risk.committee import committee_review, credit_figures, review_company
+from encours.risk.committee_decisions import CaseRefused, decide_case
 from encours.risk.models import (
     CaseKind,
     CaseState,
@@ -319,6 +314,27 @@ def test_any_other_decision_refuses_the_request_with_the_note(company, over_limi
     request.refresh_from_db()
     assert (request.state, request.note) == (RequestState.REFUSED, "encours trop élevé")
     assert not Unblock.objects.exists()
+
+
+def test_requests_decided_from_the_credit_queue_settle_their_case_once_none_is_waiting(
+        company, over_limit, sam, carl):
+    from encours.risk.unblocks import grant_unblock, refuse_request
+
+    first = request_unblock(over_limit, reason="commande urgente", user=sam, now=NOW)
+    second = request_unblock(over_limit, reason="autre commande", user=sam, now=NOW)
+    refuse_request(first, user=carl, note="trop tôt", now=NOW)
+    case = CommitteeCase.objects.get(customer=over_limit)
+    assert case.state == CaseState.OPEN  # the second request still waits
+    unblock = grant_unblock(over_limit, valid_until=TODAY + timedelta(days=3), reason="virement reçu", user=carl,
+                            request=second, now=NOW)
+    case.refresh_from_db()
+    assert (case.state, case.decision, case.until, case.unblock, case.decided_by, case.note) == (
+        CaseState.DECIDED, "unblock", date(2026, 11, 26), unblock, carl, "virement reçu")
+    assert Event.objects.filter(kind=EventKind.CASE_DECIDED, customer=over_limit).count() == 1
+    third = request_unblock(over_limit, reason="encore", user=sam, now=NOW)  # a new case, refused from the queue
+    refuse_request(third, user=carl, note="non", now=NOW)
+    assert list(CommitteeCase.objects.filter(customer=over_limit).order_by("pk").values_list("decision", flat=True)) \
+        == ["unblock", "no_action"]
 
 
 # --------------------------------------------------------------------------- decisions
