@@ -159,6 +159,10 @@ else:  # Django 5.2 (Python 3.11): the same, in the settings MAILERS replaces
     EMAIL_USE_SSL, EMAIL_USE_TLS = _options.get("use_ssl", False), _options.get("use_tls", False)
     EMAIL_TIMEOUT = _options.get("timeout")
 DEFAULT_FROM_EMAIL = env_str("ENCOURS_EMAIL_FROM", "encours@localhost")
+# The address people reach Encours at, for links in e-mails (https://encours.example.fr); empty: paths only.
+ENCOURS_BASE_URL = env_str("ENCOURS_BASE_URL", "").rstrip("/")
+if ENCOURS_BASE_URL and not ENCOURS_BASE_URL.startswith(("http://", "https://")):
+    raise BadSetting("ENCOURS_BASE_URL must start with http:// or https://")
 
 # The daily dunning run, queued for `encours worker` at this local time ("off": no scheduled run).
 ENCOURS_DUNNING_AT = env_str("ENCOURS_DUNNING_AT", "06:00")

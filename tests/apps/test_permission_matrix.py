@@ -48,6 +48,8 @@ from encours.collections.promises import make_promise
 from encours.collections.scenarios import ensure_default_scenarios
 from encours.imports import services as import_services
 from encours.imports.models import ImportJob
+from encours.risk.models import FinancialStatement
+from encours.risk.unblocks import request_unblock
 from encours.risk.orders import place_order
 from tests.apps.conftest import make_doc
 
@@ -97,7 +99,8 @@ API_CAPABILITIES = {
 # api/imports/<job_id>) -> an object of the fixture.
 PATH_OBJECTS = {"customers": "customer", "users": "user", "imports": "job", "actions": "action",
                 "messages": "message", "promises": "promise", "disputes": "dispute", "templates": "template",
-                "scenarios": "scenario", "orders": "order"}
+                "scenarios": "scenario", "orders": "order", "statements": "statement",
+                "requests": "unblock_request", "committee": "case"}
 
 CUSTOMERS_CSV = b"code,name,kind\nC9,Client Neuf,business\n"
 
@@ -285,14 +288,22 @@ def collections_of(company, customer, invoice) -> dict:
     template = MessageTemplate.objects.filter(company=company).first()
     customer.credit_limit = Decimal("1000.00")  # the order below is accepted, so it can be invoiced or cancelled
     customer.save()
+    order = place_order(customer, "PO-WORLD", Decimal("10.00"))
+    unblock_request = request_unblock(customer, reason="matrix", user=customer.account_manager, order=order)
     return {"action": action, "message": message, "promise": promise, "dispute": dispute, "template": template,
             "scenario": step.scenario,
-            "order": place_order(customer, "PO-WORLD", Decimal("10.00"))}
+            "order": order, "unblock_request": unblock_request, "case": unblock_request.committee_cases.get(),
+            "statement": FinancialStatement.objects.create(
+                customer=customer, year_end=date(2024, 12, 31), equity=Decimal("100"), long_term_debt=Decimal("0"),
+                fixed_assets=Decimal("50"), inventories=Decimal("0"), trade_receivables=Decimal("30"),
+                cash=Decimal("20"), trade_payables=Decimal("0"), total_assets=Decimal("100"),
+                revenue=Decimal("300"), ebitda=Decimal("10"), operating_result=Decimal("5"), net_result=Decimal("3"))}
 
 
 def url_for(route: Route, world, variant: str) -> str:
     objects = {"customer": world[variant or "own"], **{name: world[name] for name in (
-        "user", "job", "action", "message", "promise", "dispute", "template", "scenario", "order")}}
+        "user", "job", "action", "message", "promise", "dispute", "template", "scenario", "order", "statement",
+        "unblock_request", "case")}}
 
     def fill(match):
         collection = match.group(1)
