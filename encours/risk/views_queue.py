@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from encours.accounts.access import visible_customers
 from encours.accounts.roles import Capability
-from encours.risk.models import Order, OrderState, RequestState, Unblock, UnblockRequest
+from encours.risk.models import CaseState, CommitteeCase, Order, OrderState, RequestState, Unblock, UnblockRequest
 from encours.risk.notify import reason_texts
 from encours.risk.orders import OrderRefused, reject_order, release_order
 from encours.risk.unblocks import grant_unblock, refuse_request
@@ -140,6 +140,7 @@ def credit_queue(request):
     return render(request, "risk/queue.html", {
         "nav": "credit", "order_rows": order_rows, "request_rows": request_rows,
         "on_hold_count": on_hold.count(), "pending_count": pending.count(), "today": today,
+        "open_cases": CommitteeCase.objects.filter(company=company, state=CaseState.OPEN).count(),
     })
 
 

@@ -73,6 +73,8 @@ def test_the_queue_lists_orders_on_hold_oldest_first_with_their_figures_and_the_
     # the expiry offered: today + 7 days
     assert page.find("table", id="pending-requests").find("input", name="valid_until").attrs["value"] == (
         today() + timedelta(days=7)).isoformat()
+    # the request opened a committee case: the link to the committee counts it
+    assert page.find(id="committee-link").text() == "Credit committee: 1 open case"
 
 
 @pytest.mark.parametrize("action", ["release", "reject"])
