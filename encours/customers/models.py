@@ -55,7 +55,7 @@ class Company(models.Model):
                     "the legal interest rate. Empty: ECB rate + 10 points."),
     )
     default_credit_limit = AmountField(
-        _("default credit limit"), default=0,
+        _("default credit limit"), default=Decimal("0"),
         help_text=_("The limit of customers without their own; 0: cash on order until their limit is set."))
     overdue_tolerance_amount = AmountField(
         _("overdue tolerance (amount)"), default=Decimal("1000.00"),

@@ -83,8 +83,9 @@ def term_days(terms: PaymentTerms, as_of: date) -> int:
 
 
 def payment_history(customer: Customer, as_of: date) -> scoring.PaymentHistory:
+    # in the company's currency, like the order check's exposure: amounts of two currencies do not add up
     invoices = Document.objects.filter(customer_id=customer.pk, kind=DocumentKind.INVOICE,
-                                       document_date__lte=as_of)
+                                       currency=customer.company.currency, document_date__lte=as_of)
     settled = list(invoices.filter(closed_on__gt=as_of - YEAR, closed_on__lte=as_of)
                    .values_list("amount", "due_date", "closed_on"))
     average = share = None
@@ -116,8 +117,8 @@ def payment_history(customer: Customer, as_of: date) -> scoring.PaymentHistory:
 
 def monthly_sales(customer: Customer, as_of: date, seniority_months: int) -> Decimal | None:
     total = Document.objects.filter(
-        customer_id=customer.pk, kind=DocumentKind.INVOICE, document_date__gt=as_of - YEAR,
-        document_date__lte=as_of,
+        customer_id=customer.pk, kind=DocumentKind.INVOICE, currency=customer.company.currency,
+        document_date__gt=as_of - YEAR, document_date__lte=as_of,
     ).aggregate(s=Sum("amount"))["s"]
     if not total:
         return None

@@ -1,4 +1,4 @@
-"""The customer page: identity, terms, contacts, open items, balance, own aged balance, timeline."""
+"""The customer page: identity, terms, contacts, open items, balance, own aged balance, credit panel, timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from encours.core.ageing import DEFAULT_BUCKETS
 from encours.history.models import Event
 from encours.ledger.models import Allocation, Document
 from encours.reporting.ageing import aged_balance
+from encours.risk.panel import credit_panel
 from encours.web.decorators import requires
 from encours.web.labels import bucket_title, terms_in_words
 from encours.web.scope import company_for
@@ -40,7 +41,7 @@ class Moment:
 def customer_detail(request, pk: int):
     company = company_for(request)
     customer = get_object_or_404(
-        visible_customers(request.user, company).select_related("collector", "account_manager"), pk=pk
+        visible_customers(request.user, company).select_related("collector", "account_manager", "company"), pk=pk
     )
     as_of = timezone.localdate()
     report = aged_balance(company, as_of, DEFAULT_BUCKETS, customer_ids=[customer.pk])
@@ -64,6 +65,7 @@ def customer_detail(request, pk: int):
         "items": [_item(d, as_of) for d in page.object_list],
         "timeline": timeline(customer),
         "collections": collections_summary(customer),
+        "credit": credit_panel(customer, as_of),
     })
 
 
