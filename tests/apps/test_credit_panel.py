@@ -83,6 +83,18 @@ def test_a_sales_person_sees_the_panel_of_their_own_customer_only(at, people):
     assert client_of(people["olga"]).get(f"/customers/{at.pk}/").status_code == 404
 
 
+def test_the_panel_links_to_what_each_role_may_do(at, people):
+    def links(user):
+        page = html(client_of(people[user], language="en").get(f"/customers/{at.pk}/"))
+        return {a.text(): a.attrs["href"] for a in page.find(id="credit-actions").find_all("a")}
+
+    statements = f"/customers/{at.pk}/statements/"
+    assert links("sam") == {"Financial statements": statements, "Check an order": "/orders/?customer=AT01",
+                            "Ask for an unblock": f"/customers/{at.pk}/unblock-request/"}
+    assert links("carl")["Unblock"] == f"/customers/{at.pk}/unblock/" and len(links("carl")) == 4
+    assert links("colette") == {"Financial statements": statements}
+
+
 def test_a_customer_without_its_own_limit_under_a_zero_default_is_cash_on_order_and_exceeded(company, people):
     # company default limit 0: cash on order; exposure 250.00 -> exceeded by 250.00; not insured
     bare = Customer.objects.create(company=company, code="BR01", name="Sans Limite")
