@@ -63,7 +63,7 @@ class Company(models.Model):
     overdue_tolerance_days = models.PositiveSmallIntegerField(_("overdue tolerance (days)"), default=30)
     annual_sales_excl_tax = AmountField(
         _("own annual sales excluding tax"), null=True, blank=True,
-        help_text=_("Budgeted sales of the year: no customer's recommended limit exceeds 5 % of it. "
+        help_text=_("Budgeted sales of the year: no customer's recommended limit exceeds 5 per cent of it. "
                     "Empty: no concentration cap."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

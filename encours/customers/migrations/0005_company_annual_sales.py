@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='company',
             name='annual_sales_excl_tax',
-            field=encours.ledger.fields.AmountField(blank=True, help_text="Budgeted sales of the year: no customer's recommended limit exceeds 5 % of it. Empty: no concentration cap.", null=True, verbose_name='own annual sales excluding tax'),
+            field=encours.ledger.fields.AmountField(blank=True, help_text="Budgeted sales of the year: no customer's recommended limit exceeds 5 per cent of it. Empty: no concentration cap.", null=True, verbose_name='own annual sales excluding tax'),
         ),
     ]
