@@ -1,6 +1,6 @@
 """The demo's credit file: three years of financial statements for the largest business customers (one in four
 of them deteriorating), and today's orders — a few accepted, one on hold with an unblock request from its
-sales person — so that the credit pages have something to show."""
+sales person — and the credit committee's first review, so that the credit pages have something to show."""
 from __future__ import annotations
 
 import random
@@ -14,6 +14,7 @@ from django.utils import timezone
 from encours.core.records import CustomerKind, DocumentKind
 from encours.customers.models import Company, Customer, CustomerStatus
 from encours.ledger.models import Document
+from encours.risk.committee import review_company
 from encours.risk.models import FinancialStatement, OrderState
 from encours.risk.orders import check, place_order
 from encours.risk.unblocks import request_unblock
@@ -93,4 +94,5 @@ def place_demo_orders(company: Company, as_of: date) -> None:
 def load_demo_credit(company: Company, as_of: date, seed: int) -> None:
     load_demo_statements(company, as_of, seed)
     place_demo_orders(company, as_of)
+    review_company(company, as_of, now=timezone.make_aware(datetime.combine(as_of, time(11))))
 

@@ -25,7 +25,17 @@ def test_demo_customers_have_limits_in_steps_of_500_and_a_third_of_businesses_ar
 
 
 def test_demo_credit_file_statements_balance_and_orders_wait_for_a_credit_manager(db):
-    from encours.risk.models import FinancialStatement, Order, OrderState, RequestState, UnblockRequest
+    from encours.risk.committee import credit_figures
+    from encours.risk.models import (
+        CaseKind,
+        CaseState,
+        CommitteeCase,
+        FinancialStatement,
+        Order,
+        OrderState,
+        RequestState,
+        UnblockRequest,
+    )
 
     load_demo(customers=60, invoices=900, seed=4, as_of=date(2026, 6, 30))
     statements = list(FinancialStatement.objects.order_by("customer_id", "year_end"))
@@ -47,3 +57,11 @@ def test_demo_credit_file_statements_balance_and_orders_wait_for_a_credit_manage
     assert all(o.customer.account_manager.username.startswith("commercial") for o in orders)
     requests = UnblockRequest.objects.filter(state=RequestState.PENDING)
     assert {r.order_id for r in requests} == {o.pk for o in big}
+    # the committee's first review: each request has its case, and every customer over its limit one
+    cases = CommitteeCase.objects.filter(state=CaseState.OPEN)
+    assert {c.unblock_request.order_id for c in cases.filter(kind=CaseKind.UNBLOCK_REQUEST)} == {o.pk for o in big}
+    in_litigation = set(Customer.objects.filter(status__in=["litigation", "insolvency"]).values_list("pk", flat=True))
+    over = {pk for pk, figures in credit_figures(Company.objects.get(), date(2026, 6, 30)).items()
+            if figures.exposure > figures.limit and pk not in in_litigation}
+    assert len(over) >= 5
+    assert set(cases.filter(kind=CaseKind.LIMIT_EXCEEDED).values_list("customer_id", flat=True)) == over

@@ -50,3 +50,43 @@ def test_screenshots_of_the_main_pages(page, demo_server):
     expect(page.locator("#users tbody tr")).to_have_count(8)
     assert fits_the_window(page), "users"
     screenshot(page, "10-users")
+
+
+def test_screenshots_of_the_credit_pages(page, demo_server):
+    """The demo's credit file: orders on hold and unblock requests, the committee's first review, and a customer
+    with three years of statements (the first one listed in the committee's queue that has some)."""
+    login(page, demo_server, "credit")
+    page.goto(demo_server.url("/credit/"))
+    expect(page.locator("#orders-on-hold tbody tr")).to_have_count(2)
+    expect(page.locator("#pending-requests tbody tr")).to_have_count(2)
+    assert fits_the_window(page), "credit queue"
+    screenshot(page, "20-credit-queue")
+
+    page.goto(demo_server.url("/credit/committee/"))
+    expect(page.locator("#cases tbody tr").first).to_be_visible()
+    assert fits_the_window(page), "committee"
+    screenshot(page, "21-committee")
+    page.locator("#cases tbody tr").first.locator("a").first.click()
+    expect(page.locator("form textarea[name=note]")).to_be_visible()
+    assert fits_the_window(page), "committee case"
+    screenshot(page, "22-committee-case")
+
+    page.goto(demo_server.url("/orders/"))
+    expect(page.locator("input[name=amount]")).to_be_visible()
+    screenshot(page, "23-orders")
+
+
+def test_screenshots_of_a_customer_credit_file(page, demo_server):
+    login(page, demo_server, "credit")
+    page.goto(demo_server.url("/customers/?sort=-total"))
+    page.locator("#customers tbody tr").first.locator("a").click()
+    expect(page.locator("#credit-panel")).to_be_visible()
+    page.locator("#credit-review-link").click()
+    expect(page.locator("#limit-caps tbody tr").first).to_be_visible()
+    assert fits_the_window(page), "credit review"
+    screenshot(page, "24-credit-review")
+    page.locator("a[href$='/statements/']").first.click()
+    expect(page.locator("h1")).to_be_visible()
+    assert "/statements/" in page.url
+    assert fits_the_window(page), "statements"
+    screenshot(page, "25-statements")
