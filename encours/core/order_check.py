@@ -65,6 +65,9 @@ class Answer:
     exposure_after: Decimal = ZERO
     limit: Decimal = ZERO
     overridden: bool = False
+    # the figures behind each amount reason, to say it in another language: limit_exceeded and
+    # insured_limit_exceeded {exposure_after, limit, excess}; overdue {overdue, tolerance_days, tolerance_amount}
+    figures: dict[Reason, dict[str, Decimal | int]] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -78,17 +81,25 @@ def check_order(amount: Decimal, context: OrderContext, today: date) -> Answer:
     exposure = context.exposure
     after = exposure + amount
     reasons: list[tuple[Reason, str]] = []
+    figures: dict[Reason, dict[str, Decimal | int]] = {}
     if after > context.limit:
         reasons.append((Reason.LIMIT_EXCEEDED, f"exposure {after} with this order exceeds the limit "
                                                f"{context.limit} by {after - context.limit}"))
+        figures[Reason.LIMIT_EXCEEDED] = {"exposure_after": after, "limit": context.limit,
+                                          "excess": after - context.limit}
     if context.insured_limit is not None and after > context.insured_limit:
         reasons.append((Reason.INSURED_LIMIT_EXCEEDED,
                         f"exposure {after} exceeds the insurer's limit {context.insured_limit} by "
                         f"{after - context.insured_limit}: that part is not insured"))
+        figures[Reason.INSURED_LIMIT_EXCEEDED] = {"exposure_after": after, "limit": context.insured_limit,
+                                                  "excess": after - context.insured_limit}
     if context.overdue_beyond_tolerance_days > context.tolerance_amount:
         reasons.append((Reason.OVERDUE,
                         f"{context.overdue_beyond_tolerance_days} overdue by more than {context.tolerance_days} days "
                         f"(tolerance {context.tolerance_amount})"))
+        figures[Reason.OVERDUE] = {"overdue": context.overdue_beyond_tolerance_days,
+                                   "tolerance_days": context.tolerance_days,
+                                   "tolerance_amount": context.tolerance_amount}
     if context.status == "blocked":
         reasons.append((Reason.BLOCKED_BY_HAND, "the account is blocked"))
     firm = []  # no unblock lets an order through these
@@ -100,5 +111,5 @@ def check_order(amount: Decimal, context: OrderContext, today: date) -> Answer:
         return Answer(Decision.ACCEPT, [], exposure, after, context.limit)
     if not firm and context.unblocked_until is not None and today <= context.unblocked_until:
         # accepted, the reasons kept: the person who granted the unblock answers for them
-        return Answer(Decision.ACCEPT, reasons, exposure, after, context.limit, overridden=True)
-    return Answer(Decision.BLOCK, firm + reasons, exposure, after, context.limit)
+        return Answer(Decision.ACCEPT, reasons, exposure, after, context.limit, overridden=True, figures=figures)
+    return Answer(Decision.BLOCK, firm + reasons, exposure, after, context.limit, figures=figures)

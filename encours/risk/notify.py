@@ -8,7 +8,6 @@ e-mail never undoes the order: it was saved before the task was queued.
 """
 from __future__ import annotations
 
-import re
 import smtplib
 from decimal import Decimal
 
@@ -25,45 +24,32 @@ from encours.history.services import record
 from encours.risk.models import Order, OrderState
 from encours.web.formatting import money
 
-NUMBER = r"-?\d+(?:\.\d+)?"
-# The messages of ``core.order_check`` (English, with the figures), read back to say them in the user's
-# language; a message that does not match (worded differently one day) gets the sentence without figures.
-_PATTERNS = {
-    "limit_exceeded": re.compile(
-        rf"exposure (?P<after>{NUMBER}) with this order exceeds the limit (?P<limit>{NUMBER}) by (?P<excess>{NUMBER})"),
-    "insured_limit_exceeded": re.compile(
-        rf"exposure (?P<after>{NUMBER}) exceeds the insurer's limit (?P<insured>{NUMBER}) by (?P<excess>{NUMBER})"),
-    "overdue": re.compile(
-        rf"(?P<overdue>{NUMBER}) overdue by more than (?P<days>\d+) days \(tolerance (?P<tolerance>{NUMBER})\)"),
-}
-
 
 class NotificationFailed(Exception):
     """Nobody could be told: every e-mail was refused (the task is then marked failed, with the reasons)."""
 
 
-def reason_text(code: str, message: str, currency: str) -> str:
-    """One reason of a credit check (``{code, message}`` of ``Order.reasons``) as a sentence for a person."""
-    pattern = _PATTERNS.get(code)
-    match = pattern.match(message.strip()) if pattern else None
-    figures = {}
-    if match:
-        figures = {k: v if k == "days" else money(Decimal(v), currency) for k, v in match.groupdict().items()}
+def reason_text(code: str, message: str, currency: str, figures: dict | None = None) -> str:
+    """One reason of a credit check (``{code, message, figures}`` of ``Order.reasons``) as a sentence for a
+    person, in the active language; without its figures, the sentence without them."""
+    figures = {k: v if k == "tolerance_days" else money(Decimal(v), currency) for k, v in (figures or {}).items()}
     if code == "limit_exceeded":
         if figures:
-            return _("The exposure with this order, %(after)s, exceeds the limit of %(limit)s by %(excess)s.") % figures
+            return _("The exposure with this order, %(exposure_after)s, exceeds the limit of %(limit)s by "
+                     "%(excess)s.") % figures
         return _("The exposure with this order exceeds the credit limit.")
     if code == "insured_limit_exceeded":
         if figures:
-            return _("The exposure with this order, %(after)s, exceeds the credit insurer's limit of %(insured)s by "
-                     "%(excess)s: that part would not be insured.") % figures
+            return _("The exposure with this order, %(exposure_after)s, exceeds the credit insurer's limit of "
+                     "%(limit)s by %(excess)s: that part would not be insured.") % figures
         return _("The exposure with this order exceeds the credit insurer's limit: the excess would not be insured.")
     if code == "overdue":
         if figures:
-            days = int(figures["days"])
+            days = int(figures["tolerance_days"])
             return ngettext("%(overdue)s is overdue by more than %(days)s day, beyond the tolerance of %(tolerance)s.",
                             "%(overdue)s is overdue by more than %(days)s days, beyond the tolerance of "
-                            "%(tolerance)s.", days) % {**figures, "days": days}
+                            "%(tolerance)s.", days) % {"overdue": figures["overdue"], "days": days,
+                                                       "tolerance": figures["tolerance_amount"]}
         return _("Invoices are overdue beyond the tolerance.")
     if code == "litigation":
         return _("The customer is in litigation: no unblock lets an order through.")
@@ -75,7 +61,7 @@ def reason_text(code: str, message: str, currency: str) -> str:
 
 
 def reason_texts(reasons: list[dict], currency: str) -> list[str]:
-    return [reason_text(r.get("code", ""), r.get("message", ""), currency) for r in reasons]
+    return [reason_text(r.get("code", ""), r.get("message", ""), currency, r.get("figures")) for r in reasons]
 
 
 # --------------------------------------------------------------------------- who is told

@@ -28,7 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from encours.accounts.roles import Role
 from encours.history.models import Event
 from encours.risk.models import Order, OrderState
-from encours.risk.notify import reason_text, recipients
+from encours.risk.notify import reason_text, reason_texts, recipients
 from encours.risk.orders import place_order, reject_order
 from tests.apps.conftest import make_doc
 from tests.apps.test_sending import smtp  # noqa: F401 (a fixture)
@@ -178,21 +178,30 @@ def test_the_task_is_queued_on_commit_only(staff, limited):
 
 
 # --------------------------------------------------------------------------- reasons in words
-@pytest.mark.parametrize(("code", "message", "text"), [
-    ("overdue", "1500.00 overdue by more than 30 days (tolerance 1000.00)",
+@pytest.mark.parametrize(("code", "figures", "text"), [
+    ("overdue", {"overdue": "1500.00", "tolerance_days": 30, "tolerance_amount": "1000.00"},
      "€1,500.00 is overdue by more than 30 days, beyond the tolerance of €1,000.00."),
-    ("overdue", "1500.00 overdue by more than 1 days (tolerance 0.00)",
+    ("overdue", {"overdue": "1500.00", "tolerance_days": 1, "tolerance_amount": "0.00"},
      "€1,500.00 is overdue by more than 1 day, beyond the tolerance of €0.00."),
-    ("insured_limit_exceeded", "exposure 8500.00 exceeds the insurer's limit 8000.00 by 500.00: that part is not "
-                               "insured",
+    ("insured_limit_exceeded", {"exposure_after": "8500.00", "limit": "8000.00", "excess": "500.00"},
      "The exposure with this order, €8,500.00, exceeds the credit insurer's limit of €8,000.00 by €500.00: that "
      "part would not be insured."),
-    ("limit_exceeded", "worded differently one day", "The exposure with this order exceeds the credit limit."),
-    ("blocked_by_hand", "the account is blocked", "The customer's account is blocked."),
-    ("litigation", "the customer is in litigation",
-     "The customer is in litigation: no unblock lets an order through."),
-    ("something_new", "a reason added later", "a reason added later"),
+    ("limit_exceeded", None, "The exposure with this order exceeds the credit limit."),  # figures missing
+    ("blocked_by_hand", None, "The customer's account is blocked."),
+    ("litigation", None, "The customer is in litigation: no unblock lets an order through."),
+    ("something_new", None, "a reason added later"),  # a code added later: its English message
 ])
-def test_each_reason_is_said_in_words_with_its_figures(code, message, text):
+def test_each_reason_is_said_in_words_with_its_figures(code, figures, text):
     with translation.override("en"):
-        assert reason_text(code, message, "EUR") == text
+        assert reason_text(code, "a reason added later", "EUR", figures) == text
+
+
+def test_the_figures_of_the_check_reach_the_words(staff, limited):
+    """Through the answer of a real check: the figures the core gives are those the sentence shows."""
+    from encours.risk.orders import answer_dict, check
+
+    answer = answer_dict(check(limited, Decimal("250.00")))
+    with translation.override("en"):
+        # 900.00 open + 250.00 = 1,150.00, over the 1,000.00 limit by 150.00
+        assert reason_texts(answer["reasons"], "EUR") == [
+            "The exposure with this order, €1,150.00, exceeds the limit of €1,000.00 by €150.00."]

@@ -43,6 +43,8 @@ def test_check_answers_accept_or_block_with_the_figures_and_records_nothing(erp,
         "overridden": False}
     blocked = post("/api/orders/check", {"customer": str(customer.pk), "amount": "600.01"}, erp).json()
     assert blocked["decision"] == "block" and [r["code"] for r in blocked["reasons"]] == ["limit_exceeded"]
+    # 400.00 + 600.01 = 1,000.01: over the 1,000.00 limit by 0.01
+    assert blocked["reasons"][0]["figures"] == {"exposure_after": "1000.01", "limit": "1000.00", "excess": "0.01"}
     assert Order.objects.count() == 0
 
 

@@ -116,6 +116,13 @@ def _run(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
     return done.stdout
 
 
+def run_django(env: dict[str, str], code: str) -> None:
+    """Run ``code`` (which sets Django up itself) in a process on the server's database."""
+    done = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "encours.settings"},
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
 def _tail(path: Path, lines: int = 40) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 

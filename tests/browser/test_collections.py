@@ -6,8 +6,6 @@ to an SMTP server (aiosmtpd) started by the test. Dates are relative to today, a
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date, timedelta
 
 import pytest
@@ -17,13 +15,13 @@ from encours.accounts.roles import Role
 from tests.apps.smtp_server import SmtpServer
 from tests.browser.conftest import (
     PASSWORD,
-    ROOT,
     _launch,
     _run,
     _shut_down,
     french,
     login,
     new_context,
+    run_django,
     screenshot,
 )
 
@@ -52,11 +50,6 @@ Document.objects.create(company=company, customer=customer, kind="invoice", numb
 """
 
 
-def _django(env, code: str) -> None:
-    done = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "encours.settings"},
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-
 
 @pytest.fixture(scope="module")
 def collections_server(tmp_path_factory):
@@ -70,7 +63,7 @@ def collections_server(tmp_path_factory):
             _run(["init"], env)
             _run(["user", "add", "relance", "--role", Role.COLLECTOR.value, "--password-stdin"], env,
                  stdin=PASSWORD + "\n")
-            _django(env, SETUP)
+            run_django(env, SETUP)
             environment.update(env)
 
         server = _launch("collections", tmp, prepare)

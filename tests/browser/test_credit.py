@@ -10,8 +10,6 @@ C200 "Client Crédit SARL": limit 1,000.00; invoice 900.00 not due -> exposure 9
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,7 +19,17 @@ from playwright.sync_api import expect
 
 from encours.accounts.roles import Role
 from tests.apps.smtp_server import SmtpServer
-from tests.browser.conftest import PASSWORD, ROOT, _launch, _run, _shut_down, french, login, new_context, screenshot
+from tests.browser.conftest import (
+    PASSWORD,
+    _launch,
+    _run,
+    _shut_down,
+    french,
+    login,
+    new_context,
+    run_django,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 # The server's today: pages and the credit check read the local date of Europe/Paris (settings.TIME_ZONE).
@@ -48,11 +56,6 @@ Document.objects.create(company=company, customer=customer, kind="invoice", numb
 """
 
 
-def _django(env, code: str) -> None:
-    done = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "encours.settings"},
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-
 
 @pytest.fixture(scope="module")
 def credit_server(tmp_path_factory):
@@ -67,7 +70,7 @@ def credit_server(tmp_path_factory):
             _run(["user", "add", "vendeur", "--role", Role.SALES.value, "--password-stdin"], env, stdin=PASSWORD + "\n")
             _run(["user", "add", "credit", "--role", Role.CREDIT_MANAGER.value, "--email", "credit@creancier.fr",
                   "--password-stdin"], env, stdin=PASSWORD + "\n")
-            _django(env, SETUP)
+            run_django(env, SETUP)
             environment.update(env)
 
         server = _launch("credit", tmp, prepare)
@@ -162,7 +165,7 @@ def test_a_blocked_order_an_unblock_granted_from_the_queue_then_its_expiry(brows
 
     # The next day the unblock has run out. The server's clock cannot be moved, so the unblock's end is moved
     # back instead, through the ORM: until yesterday is, for the check, what "until today" is tomorrow.
-    _django(server.env, f"""
+    run_django(server.env, f"""
 import django
 django.setup()
 from datetime import date

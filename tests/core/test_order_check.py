@@ -30,6 +30,9 @@ def test_one_cent_over_the_limit_blocks_and_says_by_how_much():
     answer = check_order(D("2500.01"), ctx(), TODAY)
     assert answer.decision is Decision.BLOCK and codes(answer) == [Reason.LIMIT_EXCEEDED]
     assert "by 0.01" in answer.reasons[0][1]
+    # 6000 + 1500 + 2500.01 = 10000.01, over 10000 by 0.01
+    assert answer.figures == {Reason.LIMIT_EXCEEDED: {"exposure_after": D("10000.01"), "limit": D("10000.00"),
+                                                      "excess": D("0.01")}}
 
 
 def test_credits_never_lower_the_exposure_below_the_pending_orders():
@@ -40,6 +43,8 @@ def test_credits_never_lower_the_exposure_below_the_pending_orders():
 def test_the_uninsured_part_blocks_even_within_the_internal_limit():
     answer = check_order(D("1000.00"), ctx(insured_limit=D("8000.00")), TODAY)  # 8500 > 8000
     assert codes(answer) == [Reason.INSURED_LIMIT_EXCEEDED] and "by 500.00" in answer.reasons[0][1]
+    assert answer.figures[Reason.INSURED_LIMIT_EXCEEDED] == {"exposure_after": D("8500.00"), "limit": D("8000.00"),
+                                                             "excess": D("500.00")}
 
 
 def test_overdue_beyond_the_tolerance_blocks_an_amount_not_a_count_of_invoices():
@@ -47,6 +52,8 @@ def test_overdue_beyond_the_tolerance_blocks_an_amount_not_a_count_of_invoices()
     assert check_order(D("10.00"), small, TODAY).decision is Decision.ACCEPT
     large = ctx(overdue_beyond_tolerance_days=D("500.01"), tolerance_amount=D("500.00"), tolerance_days=30)
     assert codes(check_order(D("10.00"), large, TODAY)) == [Reason.OVERDUE]
+    assert check_order(D("10.00"), large, TODAY).figures == {Reason.OVERDUE: {
+        "overdue": D("500.01"), "tolerance_days": 30, "tolerance_amount": D("500.00")}}
 
 
 def test_every_reason_is_listed():
