@@ -9,11 +9,16 @@ export ENCOURS_TEST_PG_PORT=${ENCOURS_TEST_PG_PORT:-54339} ENCOURS_TEST_PG_DIR=/
 export ENCOURS_TEST_PG_OPTIONS="-c shared_buffers=1GB -c work_mem=64MB -c max_wal_size=4GB"
 source scripts/postgres.sh
 start_postgres
+command -v wrk >/dev/null || apt_install wrk  # the HTTP load generator of order_check_bench.py
 for engine in sqlite postgresql; do
     .venv/bin/python bench/ageing_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
     .venv/bin/python bench/import_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
     .venv/bin/python bench/pages_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
     .venv/bin/python bench/dunning_bench.py --engine "$engine" | tee -a bench/results.jsonl  # its own sizes
     .venv/bin/python bench/letters_bench.py --engine "$engine" | tee -a bench/results.jsonl  # its own sizes
+    .venv/bin/python bench/order_check_bench.py --engine "$engine" "$@" | tee -a bench/results.jsonl
+    if .venv/bin/python -c 'import gunicorn' 2>/dev/null; then  # the multi-process server, when installed
+        .venv/bin/python bench/order_check_bench.py --engine "$engine" --server gunicorn "$@" | tee -a bench/results.jsonl
+    fi
 done
 .venv/bin/python -c 'from bench.common import machine; print("machine:", machine())'

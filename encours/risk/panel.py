@@ -1,7 +1,7 @@
 """The credit panel of a customer: exposure against the internal limit and the insurer's, what is not insured,
 and where the limit stands (review date, last decision). Shown on the customer page and the credit review page.
 
-The figures are those of the order check (``orders.credit_context``): the same two aggregate queries, so that
+The figures are those of the order check (``orders.credit_context``): the same aggregate query, so that
 the panel and an order's answer always agree. One more query reads the last limit decision.
 
 - exposure = open receivables (never below zero) + orders accepted and not yet invoiced;

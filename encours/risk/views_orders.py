@@ -86,7 +86,7 @@ class OrderForm(forms.Form):
         ref = self.cleaned_data["customer"].strip()
         # by code, else by id, among the customers the user may see: another one is "unknown", not "forbidden"
         customer = self.customers.filter(code=ref).first()
-        if customer is None and ref.isdigit():
+        if customer is None and ref.isascii() and ref.isdigit() and int(ref) < 2**63:
             customer = self.customers.filter(pk=int(ref)).first()
         if customer is None:
             raise forms.ValidationError(gettext("No customer of yours has the code %(code)s.") % {"code": ref})

@@ -83,6 +83,33 @@ def test_a_sales_person_checks_only_their_own_customers(customer, other_customer
     assert post("/api/orders/check", {"customer": "C1", "amount": "1"}, auditor).status_code == 403
 
 
+@pytest.mark.parametrize("ref", ["²", "١٢", "99999999999999999999999", "", " "])
+def test_a_reference_no_customer_has_is_unknown_not_an_error(erp, ref):
+    """Digits an id cannot be (superscript, Arabic-Indic, beyond 64 bits) are an unknown customer, not a 500."""
+    response = post("/api/orders/check", {"customer": ref, "amount": "1"}, erp)
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_the_check_reads_the_customer_of_the_default_company_only(erp, customer):
+    from encours.customers.models import Company, Customer
+
+    elsewhere = Company.objects.create(name="Autre créancier", currency="EUR")
+    stranger = Customer.objects.create(company=elsewhere, code="X9", name="Client ailleurs")
+    make_doc(stranger, "invoice", "999.00", "2026-11-01", due="2099-12-01")
+    assert post("/api/orders/check", {"customer": "X9", "amount": "1"}, erp).status_code == 404
+    assert post("/api/orders/check", {"customer": str(stranger.pk), "amount": "1"}, erp).status_code == 404
+    # C1's own figures, not mixed with the other company's documents
+    assert post("/api/orders/check", {"customer": "C1", "amount": "1"}, erp).json()["exposure"] == "400.00"
+
+
+def test_a_sales_person_cannot_reach_another_customer_by_id(customer, other_customer):
+    sales = token_for("vendeuse", "sales")
+    customer.account_manager = get_user_model().objects.get(username="vendeuse")
+    customer.save()
+    assert post("/api/orders/check", {"customer": str(customer.pk), "amount": "1"}, sales).status_code == 200
+    assert post("/api/orders/check", {"customer": str(other_customer.pk), "amount": "1"}, sales).status_code == 404
+
+
 @pytest.mark.django_db(transaction=True)
 def test_parallel_orders_for_one_customer_never_exceed_the_limit_together(live_server, company, customer):
     if connection.vendor != "postgresql":
