@@ -136,12 +136,14 @@ def _stop_worker(process) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the web application (waitress) on HOST:PORT."""
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="Processes answering requests (gunicorn); 1: one waitress process. About two per core.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application on HOST:PORT (waitress; gunicorn with --workers above 1)."""
     if not os.environ.get("ENCOURS_SECRET_KEY") and os.environ.get("ENCOURS_DEMO") != "true":
         raise click.UsageError("set ENCOURS_SECRET_KEY before serving (or use `encours demo`)")
     _django()
-    _serve(host, port)
+    _serve(host, port, workers)
 
 
 @main.command()
@@ -167,13 +169,31 @@ def worker(interval: float, batch: bool, max_tasks: int | None, queue_name: str)
                  reload=False, startup_delay=False)
 
 
-def _serve(host: str, port: int) -> None:
-    from waitress import serve as waitress_serve
-
+def _serve(host: str, port: int, workers: int = 1) -> None:
     from encours.wsgi import application
 
     click.echo(f"Encours is running at http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress_serve(application, host=host, port=port, threads=8, _quiet=True)
+    # The TLS proxy in front (on this machine) says the request came over https: that header is trusted from it only.
+    proxy = os.environ.get("ENCOURS_TRUSTED_PROXY", "127.0.0.1")
+    if workers == 1:
+        from waitress import serve as waitress_serve
+
+        waitress_serve(application, host=host, port=port, threads=8, _quiet=True, trusted_proxy=proxy,
+                       trusted_proxy_headers={"x-forwarded-proto"})
+        return
+    # Python runs one thread at a time per process: more than one core needs more processes.
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread",
+                               "threads": 2, "forwarded_allow_ips": proxy}.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    Server().run()
 
 
 # --------------------------------------------------------------------------- imports

@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import OperationalError, connection
 from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from encours.accounts.access import token_digest, user_can
-from encours.accounts.models import ApiToken
+from encours.accounts.models import ApiToken, Profile
 from encours.accounts.roles import Capability
 from encours.api.errors import ApiError
 
@@ -24,18 +25,29 @@ logger = logging.getLogger("encours.api")
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+# The token's user with their role, and whether the token's last use is older than LAST_USED_PRECISION, in one
+# plain SQL statement: every API call runs it, and building the ORM query (three tables) cost more than running it.
+TOKEN_SQL = """
+    SELECT u.*, t.id AS token_id, p.id AS profile_id, p.role AS profile_role,
+           CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END AS token_use_to_record
+      FROM accounts_apitoken t
+      JOIN auth_user u ON u.id = t.user_id
+      LEFT JOIN accounts_profile p ON p.user_id = u.id
+     WHERE t.digest = %s"""
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
-        found = (
-            ApiToken.objects.select_related("user", "user__encours_profile")
-            .filter(digest=token_digest(token)).first()
-        )
-        if found is None or not found.user.is_active:
-            raise AuthenticationError()
         now = timezone.now()
-        if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
-            _record_use(found.pk, now)
-        return found.user
+        threshold = connection.ops.adapt_datetimefield_value(now - LAST_USED_PRECISION)
+        user = next(iter(get_user_model().objects.raw(TOKEN_SQL, [threshold, token_digest(token)])), None)
+        if user is None or not user.is_active:
+            raise AuthenticationError()
+        if user.profile_id is not None:  # what role_of() reads: no second query
+            user.encours_profile = Profile(id=user.profile_id, user=user, role=user.profile_role)
+        if user.token_use_to_record:
+            _record_use(user.token_id, now)
+        return user
 
 
 def _record_use(token_id: int, now) -> None:
