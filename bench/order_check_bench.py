@@ -11,7 +11,7 @@ accepted order not yet invoiced for one customer in ten (pending exposure), and 
 with a new API token.
 
 The real server is started on 127.0.0.1 as production runs it: ``encours serve`` (waitress, 8 threads), or
-gunicorn (``--server gunicorn``: gthread workers, when installed). wrk posts ``{"customer": <random code of the
+``encours serve --workers 4`` (``--server gunicorn``: gunicorn, gthread, 2 threads each). wrk posts ``{"customer": <random code of the
 50,000>, "amount": <random, 50.00 to 20,000.99>}`` with the bearer token, over plain HTTP (the server runs with
 ENCOURS_HTTPS=false); a warm-up, then --duration seconds at each connection count. wrk, the server and the
 database share the machine's cores; the CPU each used per check is read from /proc. Before the load, 50 answers'
@@ -222,19 +222,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(kind: str, url: str, port: int, workers: int, threads: int, worker_class: str, tree: Path,
-                 log) -> subprocess.Popen:
+def start_server(kind: str, url: str, port: int, workers: int, tree: Path, log) -> subprocess.Popen:
     # Plain HTTP on the loopback (ENCOURS_HTTPS=false): waitress drops a proxy's X-Forwarded-Proto unless told
     # to trust it, so the production settings would redirect every call to https.
     env = {**os.environ, "ENCOURS_DATABASE_URL": url, "ENCOURS_SECRET_KEY": SECRET_KEY, "ENCOURS_HTTPS": "false",
            "DJANGO_SETTINGS_MODULE": "encours.settings",
            "PYTHONPATH": os.pathsep.join(p for p in (str(tree), os.environ.get("PYTHONPATH")) if p)}
-    if kind == "waitress":  # exactly `encours serve`
-        command = [sys.executable, "-m", "encours.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    else:
-        command = [sys.executable, "-m", "gunicorn", "encours.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                   "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
-                   "--keep-alive", "30", "--log-level", "warning"]
+    # exactly `encours serve` (waitress) or `encours serve --workers N` (gunicorn, gthread, 2 threads each)
+    command = [sys.executable, "-m", "encours.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers if kind == "gunicorn" else 1)]
     server = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=tree)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -354,9 +350,7 @@ def main() -> None:
     parser.add_argument("--name", default="encours_bench_orders", help="SQLite file / PostgreSQL database name")
     parser.add_argument("--regenerate", action="store_true", default=os.environ.get("BENCH_REGENERATE") == "1")
     parser.add_argument("--server", choices=["waitress", "gunicorn"], default="waitress")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn: processes")
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn: threads per process (gthread)")
-    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread", help="gunicorn")
+    parser.add_argument("--workers", type=int, default=4, help="--server gunicorn: processes (encours serve --workers)")
     parser.add_argument("--connections", default="4,16,64")
     parser.add_argument("--tree", type=Path, default=ROOT,
                         help="serve the code of this checkout (e.g. an earlier commit, to compare); default: this one")
@@ -400,7 +394,7 @@ def main() -> None:
     script.write_text(LUA % {"codes": ",".join(f'"{code}"' for code in codes), "token": token})
     port = free_port()
     with open(DATA_DIR / f"order_check_server_{args.engine}.log", "w") as log:
-        server = start_server(args.server, url, port, args.workers, args.threads, args.worker_class,
+        server = start_server(args.server, url, port, args.workers,
                               args.tree.resolve(), log)
         try:
             sample = http_check(port, token, codes[0])
@@ -424,8 +418,7 @@ def main() -> None:
               f" {r['cores_stolen']} stolen)",
               file=sys.stderr)
     server_desc = ("waitress, 8 threads (encours serve)" if args.server == "waitress"
-                   else f"gunicorn {args.worker_class}, {args.workers} workers"
-                   + (f" x {args.threads} threads" if args.worker_class == "gthread" else ""))
+                   else f"gunicorn gthread, {args.workers} workers x 2 threads (encours serve --workers)")
     print(json.dumps({
         "benchmark": "order_check", "engine": args.engine, "server": server_desc,
         "tree": str(args.tree) if args.tree.resolve() != ROOT else None, "customers": len(codes),

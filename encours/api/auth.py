@@ -18,6 +18,7 @@ from encours.accounts.access import token_digest, user_can
 from encours.accounts.models import ApiToken, Profile
 from encours.accounts.roles import Capability
 from encours.api.errors import ApiError
+from encours.sql_rows import RowReader
 
 logger = logging.getLogger("encours.api")
 
@@ -27,26 +28,33 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 # The token's user with their role, and whether the token's last use is older than LAST_USED_PRECISION, in one
 # plain SQL statement: every API call runs it, and building the ORM query (three tables) cost more than running it.
-TOKEN_SQL = """
-    SELECT u.*, t.id AS token_id, p.id AS profile_id, p.role AS profile_role,
-           CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END AS token_use_to_record
+USER = RowReader(get_user_model(), [f.attname for f in get_user_model()._meta.concrete_fields], "u")
+TOKEN_SQL = (
+    "SELECT " + ", ".join(USER.columns) + """, t.id, p.id, p.role,
+           CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END
       FROM accounts_apitoken t
       JOIN auth_user u ON u.id = t.user_id
       LEFT JOIN accounts_profile p ON p.user_id = u.id
-     WHERE t.digest = %s"""
+     WHERE t.digest = %s""")
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
         now = timezone.now()
         threshold = connection.ops.adapt_datetimefield_value(now - LAST_USED_PRECISION)
-        user = next(iter(get_user_model().objects.raw(TOKEN_SQL, [threshold, token_digest(token)])), None)
-        if user is None or not user.is_active:
+        with connection.cursor() as cursor:
+            cursor.execute(TOKEN_SQL, [threshold, token_digest(token)])
+            row = cursor.fetchone()
+        if row is None:
             raise AuthenticationError()
-        if user.profile_id is not None:  # what role_of() reads: no second query
-            user.encours_profile = Profile(id=user.profile_id, user=user, role=user.profile_role)
-        if user.token_use_to_record:
-            _record_use(user.token_id, now)
+        user = USER.instance(row[:len(USER)])
+        token_id, profile_id, role, use_to_record = row[len(USER):]
+        if not user.is_active:
+            raise AuthenticationError()
+        if profile_id is not None:  # what role_of() reads: no second query
+            user.encours_profile = Profile(id=profile_id, user=user, role=role)
+        if use_to_record:
+            _record_use(token_id, now)
         return user
 
 

@@ -17,6 +17,7 @@ from encours.customers.services import get_company
 from encours.ledger.models import Document
 from encours.risk import orders as service
 from encours.risk.models import Order
+from encours.sql_rows import RowReader
 
 router = Router(tags=["orders"])
 
@@ -79,13 +80,11 @@ def _customer(request, ref: str):
 
 # What the credit check reads (``service.credit_context``) of the customer and of its company; the other fields
 # load on access if ever needed.
-CHECKED_FIELDS = [f for f in Customer._meta.concrete_fields
-                  if f.attname in {"id", "company_id", "credit_limit", "insured_limit", "status", "unblocked_until"}]
-COMPANY_FIELDS = [f for f in Company._meta.concrete_fields
-                  if f.attname in {"id", "currency", "default_credit_limit", "overdue_tolerance_amount",
-                                   "overdue_tolerance_days"}]
+CHECKED = RowReader(Customer, ["id", "company_id", "credit_limit", "insured_limit", "status", "unblocked_until"], "cu")
+COMPANY = RowReader(Company, ["id", "currency", "default_credit_limit", "overdue_tolerance_amount",
+                              "overdue_tolerance_days"], "co")
 CHECKED_SQL = (
-    "SELECT " + ", ".join([f"cu.{f.column}" for f in CHECKED_FIELDS] + [f"co.{f.column}" for f in COMPANY_FIELDS])
+    "SELECT " + ", ".join(CHECKED.columns + COMPANY.columns)
     + " FROM customers_customer cu JOIN customers_company co ON co.id = cu.company_id"
     # the company get_company() gives without an identifier: the first one by id
     + " WHERE co.id = (SELECT MIN(id) FROM customers_company) AND {condition}{scope}"
@@ -111,12 +110,8 @@ def _checked_customer(request, ref: str) -> Customer:
                 row = cursor.fetchone()
     if row is None:
         raise not_found("customer")
-    fields = CHECKED_FIELDS + COMPANY_FIELDS
-    values = [f.from_db_value(v, None, connection) if hasattr(f, "from_db_value") else v
-              for f, v in zip(fields, row, strict=True)]
-    split = len(CHECKED_FIELDS)
-    customer = Customer.from_db(connection.alias, [f.attname for f in CHECKED_FIELDS], values[:split])
-    customer.company = Company.from_db(connection.alias, [f.attname for f in COMPANY_FIELDS], values[split:])
+    customer = CHECKED.instance(row[:len(CHECKED)])
+    customer.company = COMPANY.instance(row[len(CHECKED):])
     return customer
 
 

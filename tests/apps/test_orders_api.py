@@ -83,6 +83,23 @@ def test_a_sales_person_checks_only_their_own_customers(customer, other_customer
     assert post("/api/orders/check", {"customer": "C1", "amount": "1"}, auditor).status_code == 403
 
 
+def test_an_unblocked_customer_passes_until_the_date_included(erp, customer):
+    """The unblock date read by the check's plain SQL is a date on every engine (SQLite gives text)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    customer.unblocked_until = today
+    customer.save()
+    answer = post("/api/orders/check", {"customer": "C1", "amount": "700.00"}, erp).json()
+    assert (answer["decision"], answer["overridden"]) == ("accept", True)
+    customer.unblocked_until = today - timedelta(days=1)
+    customer.save()
+    answer = post("/api/orders/check", {"customer": "C1", "amount": "700.00"}, erp).json()
+    assert (answer["decision"], answer["overridden"]) == ("block", False)
+
+
 @pytest.mark.parametrize("ref", ["²", "١٢", "99999999999999999999999", "", " "])
 def test_a_reference_no_customer_has_is_unknown_not_an_error(erp, ref):
     """Digits an id cannot be (superscript, Arabic-Indic, beyond 64 bits) are an unknown customer, not a 500."""
