@@ -11,8 +11,8 @@ accepted order not yet invoiced for one customer in ten (pending exposure), and 
 with a new API token.
 
 The real server is started on 127.0.0.1 as production runs it: ``encours serve`` (waitress, 8 threads), or
-``encours serve --workers 4`` (``--server gunicorn``: gunicorn, gthread, 2 threads each). wrk posts ``{"customer": <random code of the
-50,000>, "amount": <random, 50.00 to 20,000.99>}`` with the bearer token, over plain HTTP (the server runs with
+``encours serve --workers 4`` (``--server gunicorn``: gunicorn, gthread, 2 threads each). wrk posts
+``{"customer": <random code of the 50,000>, "amount": <random, 50.00 to 20,000.99>}`` with the bearer token, over plain HTTP (the server runs with
 ENCOURS_HTTPS=false); a warm-up, then --duration seconds at each connection count. wrk, the server and the
 database share the machine's cores; the CPU each used per check is read from /proc. Before the load, 50 answers'
 exposure is checked against the customer's documents and orders summed apart.
