@@ -11,7 +11,7 @@ accepted order not yet invoiced for one customer in ten (pending exposure), and 
 with a new API token.
 
 The real server is started on 127.0.0.1 as production runs it: ``encours serve`` (waitress, 8 threads), or
-``encours serve --workers 4`` (``--server gunicorn``: gunicorn, gthread, 2 threads each). wrk posts
+``encours serve --workers 3`` (``--server gunicorn``: gunicorn, gthread, 2 threads each). wrk posts
 ``{"customer": <random code of the 50,000>, "amount": <random, 50.00 to 20,000.99>}`` with the bearer token, over plain HTTP (the server runs with
 ENCOURS_HTTPS=false); a warm-up, then --duration seconds at each connection count. wrk, the server and the
 database share the machine's cores; the CPU each used per check is read from /proc. Before the load, 50 answers'
@@ -350,7 +350,7 @@ def main() -> None:
     parser.add_argument("--name", default="encours_bench_orders", help="SQLite file / PostgreSQL database name")
     parser.add_argument("--regenerate", action="store_true", default=os.environ.get("BENCH_REGENERATE") == "1")
     parser.add_argument("--server", choices=["waitress", "gunicorn"], default="waitress")
-    parser.add_argument("--workers", type=int, default=4, help="--server gunicorn: processes (encours serve --workers)")
+    parser.add_argument("--workers", type=int, default=3, help="--server gunicorn: processes (encours serve --workers)")
     parser.add_argument("--connections", default="4,16,64")
     parser.add_argument("--tree", type=Path, default=ROOT,
                         help="serve the code of this checkout (e.g. an earlier commit, to compare); default: this one")

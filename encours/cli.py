@@ -137,7 +137,7 @@ def _stop_worker(process) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
-              help="Processes answering requests (gunicorn); 1: one waitress process. About two per core.")
+              help="Processes answering requests (gunicorn); 1: one waitress process. About 1.5 per core (3 on 2 cores).")
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the web application on HOST:PORT (waitress; gunicorn with --workers above 1)."""
     if not os.environ.get("ENCOURS_SECRET_KEY") and os.environ.get("ENCOURS_DEMO") != "true":
