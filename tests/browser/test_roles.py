@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 NAV = [("/", Capability.VIEW), ("/customers/", Capability.VIEW), ("/ageing/", Capability.VIEW),
        ("/collections/", Capability.COLLECT), ("/collections/promises/", Capability.COLLECT),
-       ("/collections/disputes/", Capability.VIEW), ("/collections/templates/", Capability.MANAGE_COLLECTIONS),
+       ("/collections/disputes/", Capability.VIEW), ("/orders/", Capability.CHECK_ORDERS),
+       ("/credit/", Capability.MANAGE_CREDIT), ("/collections/templates/", Capability.MANAGE_COLLECTIONS),
        ("/imports/", Capability.IMPORT), ("/users/", Capability.MANAGE_USERS)]
 PAGES = [
     ("/", Capability.VIEW), ("/customers/", Capability.VIEW), ("/customers/{id}/", Capability.VIEW),
@@ -23,6 +24,10 @@ PAGES = [
     ("/collections/templates/", Capability.MANAGE_COLLECTIONS), ("/collections/runs/", Capability.MANAGE_COLLECTIONS),
     ("/collections/scenarios/", Capability.MANAGE_COLLECTIONS),
     ("/customers/{id}/statement/", Capability.VIEW), ("/customers/{id}/call/", Capability.COLLECT),
+    ("/orders/", Capability.CHECK_ORDERS), ("/credit/", Capability.MANAGE_CREDIT),
+    ("/credit/committee/", Capability.MANAGE_CREDIT), ("/credit/statements/import/", Capability.MANAGE_CREDIT),
+    ("/customers/{id}/credit/", Capability.VIEW), ("/customers/{id}/statements/", Capability.VIEW),
+    ("/customers/{id}/statements/new/", Capability.MANAGE_CREDIT),
 ]
 THROTTLED = "Too many failed log-ins. Wait 15 minutes, or ask an administrator."
 

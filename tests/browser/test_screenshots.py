@@ -59,6 +59,8 @@ def test_screenshots_of_the_credit_pages(page, demo_server):
     page.goto(demo_server.url("/credit/"))
     expect(page.locator("#orders-on-hold tbody tr")).to_have_count(2)
     expect(page.locator("#pending-requests tbody tr")).to_have_count(2)
+    if not fits_the_window(page):
+        screenshot(page, "20-credit-queue-overflow")
     assert fits_the_window(page), "credit queue"
     screenshot(page, "20-credit-queue")
 
